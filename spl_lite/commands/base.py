@@ -1,0 +1,161 @@
+"""What every command shares: its kind, how its arguments are read, how it runs.
+
+Kinds follow Splunk's command types: a generating command makes events (the leading search,
+makeresults); a streaming command handles one event at a time (eval, where, rex); a dataset
+command needs all of its input first (sort, eventstats, tail); a transforming command turns
+events into a table (stats, top).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Iterable, Iterator
+
+from ..errors import Span, SplError, did_you_mean
+from ..syntax import ast
+from ..runtime.values import Event, copy_event
+
+
+class Kind(enum.Enum):
+    GENERATING = "generating"
+    STREAMING = "streaming"
+    DATASET = "dataset"
+    TRANSFORMING = "transforming"
+
+
+Runner = Callable[[Iterator[Event], "RunContext"], Iterator[Event]]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A parsed query: the leading search terms (or None) and the commands after it."""
+    leading: object
+    commands: tuple
+    starts_with_pipe: bool
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+class RunContext:
+    """What one run of a query shares between its commands."""
+
+    def __init__(self, engine, now: float, warnings: list[str]):
+        self.engine = engine
+        self.now = now
+        self.warnings = warnings
+        self.tabular = False  # set once a command has turned events into a table
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as written in the query; ``prepare`` compiles it into a runner."""
+
+    name: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    kind: ClassVar[Kind] = Kind.STREAMING
+    syntax: ClassVar[str] = ""
+    example: ClassVar[str] = ""
+    options: ClassVar[dict[str, Callable]] = {}
+    makes_table: ClassVar[bool] = False  # output rows are a table with their own column order
+
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+    @classmethod
+    def from_args(cls, args: ast.CommandArgs) -> "Command":
+        raise NotImplementedError
+
+    def prepare(self, env) -> Runner:
+        raise NotImplementedError
+
+    # -------------------------------------------------------------- helpers for from_args
+    @classmethod
+    def error(cls, message: str, span: Span | None, hint: str | None = None) -> SplError:
+        return SplError(message, command=cls.name, span=span, hint=hint)
+
+    @classmethod
+    def read_options(cls, items: Iterable, allowed: dict[str, Callable] | None = None) -> dict:
+        """Converted values of the ``name=value`` options; unknown names fail with did-you-mean."""
+        allowed = cls.options if allowed is None else allowed
+        out = {}
+        for item in items:
+            if not isinstance(item, ast.Option):
+                continue
+            key = item.name.lower() if item.name.lower() in allowed else item.name
+            conv = allowed.get(key)
+            if conv is None:
+                hint = did_you_mean(item.name, allowed)
+                known = ", ".join(sorted(allowed)) or "none"
+                raise cls.error(f"Unknown option '{item.name}'. Options: {known}.",
+                                item.span, hint)
+            try:
+                out[key] = conv(item.value)
+            except ValueError as e:
+                raise cls.error(f"Invalid value \"{item.value}\" for option '{item.name}': {e}",
+                                item.value_span or item.span) from None
+        return out
+
+    @classmethod
+    def reject_extra(cls, items: Iterable, *allowed_types) -> None:
+        for item in items:
+            if not isinstance(item, allowed_types):
+                raise cls.error(f"Unexpected argument. Usage: {cls.syntax}", getattr(item, "span", None))
+
+
+class StreamingCommand(Command):
+    """A command that handles one event at a time; ``event_fn`` returns the new event or None."""
+
+    kind: ClassVar[Kind] = Kind.STREAMING
+
+    def event_fn(self, env) -> Callable[[Event], Event | None]:
+        raise NotImplementedError
+
+    def prepare(self, env) -> Runner:
+        fn = self.event_fn(env)
+
+        def run(events, ctx):
+            for ev in events:
+                out = fn(ev)
+                if out is not None:
+                    yield out
+        return run
+
+
+# ------------------------------------------------------------------ option converters
+
+def to_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def to_bool(text: str) -> bool:
+    t = text.lower()
+    if t in ("t", "true", "1", "yes", "y"):
+        return True
+    if t in ("f", "false", "0", "no", "n"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def to_text(text: str) -> str:
+    return text
+
+
+def words(items) -> list[ast.Word]:
+    return [i for i in items if isinstance(i, ast.Word)]
+
+
+def writable(ev: Event) -> Event:
+    return copy_event(ev)
+
+
+__all__ = ["Command", "StreamingCommand", "Kind", "Pipeline", "RunContext", "to_int", "to_bool",
+           "to_text", "words", "writable"]

@@ -1,0 +1,48 @@
+"""eval: compute fields from expressions, left to right."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..runtime.expressions import compile_expr, is_boolean
+from ..runtime.values import set_field
+from ..syntax import ast
+from .base import Command, Kind, writable
+
+
+@dataclass(frozen=True)
+class EvalCommand(Command):
+    """Compute fields from eval expressions; later assignments see earlier ones."""
+
+    name: ClassVar[str] = "eval"
+    kind: ClassVar[Kind] = Kind.STREAMING
+    syntax: ClassVar[str] = "eval <field>=<expression> [, <field>=<expression>]..."
+    example: ClassVar[str] = 'eval action=if(errorCode="AccessDenied", "blocked", "allowed")'
+
+    assignments: tuple = ()
+
+    @classmethod
+    def from_args(cls, args: ast.CommandArgs):
+        assigns = tuple(i for i in args.items if isinstance(i, ast.Assignment))
+        if not assigns:
+            raise cls.error("Arguments are missing. Usage: eval dest_key = expression.", args.span)
+        return cls(args.span, assigns)
+
+    def prepare(self, env):
+        compiled = []
+        for a in self.assignments:
+            if is_boolean(a.expr, env.eval_functions):
+                raise self.error("Fields cannot be assigned a boolean result. Instead, try "
+                                 "if([bool expr], [expr], [expr]).", a.expr.span or a.span)
+            compiled.append((a.target, compile_expr(a.expr, env, "eval")))
+
+        def run(events, ctx):
+            for ev in events:
+                ev = writable(ev)
+                for target, fn in compiled:
+                    v = fn(ev)
+                    if type(v) is bool:
+                        v = None
+                    set_field(ev, target, v)
+                yield ev
+        return run

@@ -1,0 +1,55 @@
+"""search: keep the events that match search terms; first in a pipeline, it reads the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..runtime.search_terms import compile_search
+from ..syntax import ast
+from .base import Command, Kind
+
+
+@dataclass(frozen=True)
+class SearchCommand(Command):
+    """Keep the events that match search terms (field=value, keywords, AND/OR/NOT)."""
+
+    name: ClassVar[str] = "search"
+    kind: ClassVar[Kind] = Kind.STREAMING
+    syntax: ClassVar[str] = "search <field>=<value> | <keyword> | NOT <term> | <term> OR <term> ..."
+    example: ClassVar[str] = "search eventName=Delete* errorCode!=AccessDenied"
+
+    terms: object = None
+    leading: bool = False
+
+    @classmethod
+    def from_args(cls, args: ast.CommandArgs):
+        terms = args.items[0] if args.items else None
+        return cls(args.span, terms)
+
+    @classmethod
+    def leading_search(cls, terms, span):
+        # An explicit leading "search" keyword is the command name, not a term.
+        if isinstance(terms, ast.Keyword) and not terms.quoted and terms.text.lower() == "search":
+            terms = None
+        elif isinstance(terms, ast.And) and isinstance(terms.terms[0], ast.Keyword) \
+                and not terms.terms[0].quoted and terms.terms[0].text.lower() == "search":
+            rest = terms.terms[1:]
+            terms = rest[0] if len(rest) == 1 else ast.And(rest, terms.span)
+        return cls(span, terms, True)
+
+    @property
+    def kind_now(self) -> Kind:
+        return Kind.GENERATING if self.leading else Kind.STREAMING
+
+    def prepare(self, env):
+        test, time_range = compile_search(self.terms, env, leading=self.leading)
+        if self.leading:
+            terms = self.terms
+
+            def generate(events, ctx):
+                return ctx.engine.store.scan(terms, time_range, test)
+            return generate
+
+        def run(events, ctx):
+            return filter(test, events)
+        return run

@@ -1,0 +1,62 @@
+"""stats: aggregate events into a table, one row per BY group."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..runtime.aggregation import compile_aggregates, group_keys, group_order, split_stats_items
+from .base import Command, Kind, to_bool, to_text
+
+
+@dataclass(frozen=True)
+class StatsCommand(Command):
+    """Aggregate events (count, dc, sum, avg, values, ...) into one row per BY group."""
+
+    name: ClassVar[str] = "stats"
+    kind: ClassVar[Kind] = Kind.TRANSFORMING
+    makes_table: ClassVar[bool] = True
+    syntax: ClassVar[str] = "stats <function>(<field>) [AS <name>] [, ...] [BY <field> [, <field>]...]"
+    example: ClassVar[str] = "stats count, dc(eventName) AS apis BY userName, sourceIPAddress"
+    options: ClassVar[dict] = {"allnum": to_bool, "delim": to_text, "dedup_splitvals": to_bool,
+                               "partitions": to_text}
+
+    aggregates: tuple = ()
+    by: tuple[str, ...] = ()
+    dedup_splitvals: bool = False
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        aggs, by = split_stats_items(cls, args.items)
+        return cls(args.span, tuple(aggs), by, opts.get("dedup_splitvals", False))
+
+    def prepare(self, env):
+        specs = compile_aggregates(self.aggregates, env, self.name)
+        by = self.by
+
+        def run(events, ctx):
+            ctx.tabular = True
+            groups: dict[tuple, list] = {}
+            if not by:
+                states = [s.new() for s in specs]
+                for ev in events:
+                    for spec, st in zip(specs, states):
+                        spec.feed(st, ev)
+                yield {spec.column: st.result() for spec, st in zip(specs, states)}
+                return
+            for ev in events:
+                keys = group_keys(ev, by)
+                if self.dedup_splitvals:
+                    keys = list(dict.fromkeys(keys))
+                for key in keys:
+                    states = groups.get(key)
+                    if states is None:
+                        states = groups[key] = [s.new() for s in specs]
+                    for spec, st in zip(specs, states):
+                        spec.feed(st, ev)
+            for key in sorted(groups, key=group_order):
+                row = dict(zip(by, key))
+                for spec, st in zip(specs, groups[key]):
+                    row[spec.column] = st.result()
+                yield row
+        return run

@@ -1,0 +1,35 @@
+"""where: keep the results for which an eval expression is true."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..runtime.expressions import compile_expr
+from ..syntax import ast
+from .base import Command, Kind
+
+
+@dataclass(frozen=True)
+class WhereCommand(Command):
+    """Keep the results for which an eval expression is true (case-sensitive; null is false)."""
+
+    name: ClassVar[str] = "where"
+    kind: ClassVar[Kind] = Kind.STREAMING
+    syntax: ClassVar[str] = "where <eval-expression>"
+    example: ClassVar[str] = 'where mvcount(sources) > 1 AND like(user, "adm%")'
+
+    expr: object = None
+
+    @classmethod
+    def from_args(cls, args: ast.CommandArgs):
+        exprs = [i for i in args.items if isinstance(i, ast.ExprArg)]
+        if len(exprs) != 1:
+            raise cls.error("Usage: where <eval-expression>.", args.span)
+        return cls(args.span, exprs[0].expr)
+
+    def prepare(self, env):
+        test = compile_expr(self.expr, env, "where")
+
+        def run(events, ctx):
+            return (ev for ev in events if test(ev) is True)
+        return run

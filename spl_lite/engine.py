@@ -1,0 +1,161 @@
+"""Engine: load events once, then compile and run searches over them."""
+from __future__ import annotations
+
+import time
+from collections import ChainMap
+from dataclasses import dataclass
+from pathlib import Path
+
+from .commands import COMMANDS, NOT_YET, Kind, Pipeline, RunContext
+from .commands.eval import EvalCommand
+from .commands.makeresults import MakeresultsCommand
+from .commands.search import SearchCommand
+from .errors import Span, SplError, did_you_mean
+from .functions import EVAL_FUNCTIONS
+from .result import Result, field_warnings
+from .store import EventStore, load_paths, make_event
+from .store.loader import LoadReport
+from .syntax import ast
+from .syntax.macros import Macro, expand, strip_comments
+from .syntax.parser import parse
+
+SAMPLE_DATA = Path(__file__).parent / "data" / "cloudtrail_sample.json.gz"
+
+
+class _Env:
+    """What compiling sees: the function registries and the search's notion of now."""
+
+    def __init__(self, engine: "Engine", now: float | None):
+        self.engine = engine
+        self.eval_functions = engine.eval_functions
+        self._now = now
+
+    def now_value(self) -> float:
+        return self._now if self._now is not None else int(time.time())
+
+
+@dataclass(frozen=True)
+class Query:
+    """A compiled search: parsed, macros expanded and validated; run it as often as you like."""
+    engine: "Engine"
+    text: str
+    expanded: str
+    commands: tuple
+    warnings: tuple[str, ...] = ()
+
+    def run(self) -> Result:
+        engine = self.engine
+        now = engine.now if engine.now is not None else int(time.time())
+        warnings = list(self.warnings)
+        ctx = RunContext(engine, now, warnings)
+        env = _Env(engine, now)
+        try:
+            runners = [c.prepare(env) for c in self.commands]
+            stream = iter(())
+            for runner in runners:
+                stream = runner(stream, ctx)
+            rows = list(stream)
+        except SplError as e:
+            raise e.with_query(self.expanded) from None
+        result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
+        warnings.extend(field_warnings(self.commands, engine.store, rows))
+        return result
+
+
+class Engine:
+    """Holds the events, macros and function registries; ``search`` runs SPL over them."""
+
+    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None):
+        self.addons = addons
+        self.now = now
+        self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
+        self.store = EventStore()
+        self.macros: dict[str, Macro] = {}
+        self.eval_functions = ChainMap({}, EVAL_FUNCTIONS)
+        self.load_report = LoadReport()
+
+    # -------------------------------------------------------------- data
+    def load(self, path, *, sourcetype: str | None = None, index: str = "main",
+             host: str = "localhost") -> LoadReport:
+        """Load a file, a directory (recursively) or a glob of JSON event files."""
+        report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host)
+        self.load_report.merge(report)
+        return report
+
+    def load_sample(self) -> LoadReport:
+        return self.load(SAMPLE_DATA)
+
+    def add_events(self, events, index: str = "main", sourcetype: str = "aws:cloudtrail",
+                   host: str | None = None, source: str | None = None) -> int:
+        """Add JSON event bodies; a "_time" key (epoch seconds) sets the time and is not in _raw."""
+        import orjson
+        made = []
+        for body in events:
+            body = dict(body)
+            t = body.pop("_time", None)
+            raw = orjson.dumps(body).decode()
+            if t is not None:
+                body["_time"] = t
+            made.append(make_event(body, raw, source=source or "add_events", sourcetype=sourcetype,
+                                   index=index, host=host or "localhost"))
+        return self.store.add(made)
+
+    def define_macro(self, name: str, definition: str, args=()) -> None:
+        m = Macro(name, definition, tuple(args))
+        self.macros[m.key] = m
+
+    # -------------------------------------------------------------- searching
+    def compile(self, text: str) -> Query:
+        """Parse, expand macros and validate a search; raises SplError with the spot marked."""
+        warnings: list[str] = []
+        try:
+            expanded = expand(strip_comments(text), self.macros, warnings, _query=text)
+        except SplError as e:
+            raise e.with_query(text) from None
+        try:
+            pipeline = parse(expanded)
+            commands = self._commands(pipeline, expanded)
+            env = _Env(self, self.now)
+            for c in commands:
+                c.prepare(env)  # compiles expressions and search terms: fails here, not mid-run
+        except SplError as e:
+            raise e.with_query(expanded) from None
+        return Query(self, text, expanded, tuple(commands), tuple(warnings))
+
+    def search(self, text: str) -> Result:
+        return self.compile(text).run()
+
+    def _commands(self, pipeline: Pipeline, text: str) -> list:
+        commands = []
+        if not pipeline.starts_with_pipe:
+            commands.append(SearchCommand.leading_search(pipeline.leading, pipeline.span))
+        for i, args in enumerate(pipeline.commands):
+            cls = COMMANDS.get(args.name.lower())
+            if cls is None:
+                raise unknown_command(args)
+            cmd = cls.from_args(args)
+            generating = cls.kind is Kind.GENERATING
+            if i == 0 and pipeline.starts_with_pipe and not generating:
+                if isinstance(cmd, EvalCommand):
+                    commands.append(MakeresultsCommand(args.span))  # as Splunk does for "| eval"
+                elif not isinstance(cmd, SearchCommand):
+                    raise SplError(f"This search must start with a generating command such as "
+                                   f"makeresults, not '{args.name}'.", command="SearchParser",
+                                   span=args.name_span,
+                                   hint="drop the leading '|' to search the loaded events")
+            elif generating and (i > 0 or not pipeline.starts_with_pipe):
+                raise SplError(f"'{args.name}' generates results, so it must be the first command "
+                               f"of the search, after a leading '|'.", command=args.name,
+                               span=args.name_span)
+            commands.append(cmd)
+        return commands
+
+
+def unknown_command(args: ast.CommandArgs) -> SplError:
+    name = args.name.lower()
+    if name in NOT_YET:
+        return SplError(f"Command '{args.name}' is not supported yet in spl_lite.", command=name,
+                        span=args.name_span)
+    hint = did_you_mean(name, list(COMMANDS) + list(NOT_YET))
+    return SplError(f"Unknown search command '{args.name}'.", command="SearchParser",
+                    span=args.name_span or Span(0, 1), hint=hint)

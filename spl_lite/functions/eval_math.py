@@ -1,0 +1,86 @@
+"""Math eval functions."""
+from __future__ import annotations
+
+import math
+import random as _random
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..runtime.values import Rounded, sort_key_auto, to_number, values_of
+from .registry import eval_function
+
+
+def _numeric(fn):
+    def apply(*args):
+        nums = [to_number(a) for a in args]
+        if any(n is None for n in nums):
+            return None
+        try:
+            r = fn(*nums)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return None
+        return r
+    apply.__doc__ = fn.__doc__
+    return apply
+
+
+def _int_if_whole(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+@eval_function("round", 1, 2, usage="round(<number>, [<decimals>])")
+@_numeric
+def _round(x, n=0):
+    """The number rounded to n decimals (halves away from zero); shown with exactly n decimals."""
+    n = int(n)
+    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-n), rounding=ROUND_HALF_UP)
+    if n <= 0:
+        return int(q)
+    return Rounded(float(q), n)
+
+
+eval_function("floor", 1, usage="floor(<number>)")(_numeric(lambda x: math.floor(x)))
+eval_function("ceiling", 1, usage="ceiling(<number>)", aliases=("ceil",))(_numeric(lambda x: math.ceil(x)))
+eval_function("abs", 1, usage="abs(<number>)")(_numeric(lambda x: abs(x)))
+eval_function("pow", 2, usage="pow(<base>, <exponent>)")(_numeric(lambda x, y: _int_if_whole(math.pow(x, y))))
+eval_function("sqrt", 1, usage="sqrt(<number>)")(_numeric(lambda x: _int_if_whole(math.sqrt(x))))
+eval_function("exp", 1, usage="exp(<number>)")(_numeric(math.exp))
+eval_function("ln", 1, usage="ln(<number>)")(_numeric(math.log))
+eval_function("log", 1, 2, usage="log(<number>, [<base>])")(_numeric(lambda x, b=10: math.log(x, b)))
+eval_function("pi", 0, usage="pi()")(lambda: math.pi)
+eval_function("exact", 1, usage="exact(<expression>)")(lambda x: x)
+
+
+@eval_function("random", 0, usage="random()")
+def _random_int():
+    """A pseudo-random integer from 0 to 2^31-1."""
+    return _random.randint(0, 2**31 - 1)
+
+
+def _extreme(pick):
+    def fn(*args):
+        vals = [x for a in args for x in values_of(a)]
+        if not vals:
+            return None
+        # Numbers sort below strings, so max(1, 3, "foo") is "foo".
+        best = pick(vals, key=sort_key_auto)
+        n = to_number(best)
+        return n if n is not None else best
+    return fn
+
+
+eval_function("min", 1, None, usage="min(<value>, ...)", nulls=False)(_extreme(min))
+eval_function("max", 1, None, usage="max(<value>, ...)", nulls=False)(_extreme(max))
+
+
+@eval_function("sum", 1, None, usage="sum(<value>, ...)", nulls=False)
+def _sum(*args):
+    """The sum of the numeric arguments (others are skipped)."""
+    nums = [n for a in args for n in (to_number(x) for x in values_of(a)) if n is not None]
+    return sum(nums) if nums else None
+
+
+@eval_function("avg", 1, None, usage="avg(<value>, ...)", nulls=False)
+def _avg(*args):
+    """The mean of the numeric arguments (others are skipped)."""
+    nums = [n for a in args for n in (to_number(x) for x in values_of(a)) if n is not None]
+    return sum(nums) / len(nums) if nums else None

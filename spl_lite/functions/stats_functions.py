@@ -1,0 +1,311 @@
+"""Stats functions: one small class each, a new instance per group (add values, then result)."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from ..runtime.values import sort_key_auto, to_number, to_string
+from .registry import STATS_FUNCTIONS, stats_function
+
+LIST_MAX = 100  # list() keeps the first 100 values (limits.conf list_maxsize)
+
+
+class StatsFunction:
+    """Collects the values of one group; ``add`` gets each single value and the event's _time."""
+    names: tuple[str, ...] = ()
+    takes_field = True  # count is the only one that may have no argument
+
+    def add(self, value, time) -> None:
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+
+@stats_function("count", "c")
+class Count(StatsFunction):
+    takes_field = False
+
+    def __init__(self):
+        self.n = 0
+
+    def add(self, value, time):
+        self.n += 1
+
+    def result(self):
+        return self.n
+
+
+@stats_function("dc", "distinct_count", "estdc")
+class DistinctCount(StatsFunction):
+    def __init__(self):
+        self.seen = set()
+
+    def add(self, value, time):
+        self.seen.add(to_string(value))
+
+    def result(self):
+        return len(self.seen)
+
+
+class _Numbers(StatsFunction):
+    """Functions over the numeric values only; others are ignored, as Splunk does."""
+
+    def __init__(self):
+        self.nums = []
+
+    def add(self, value, time):
+        n = to_number(value)
+        if n is not None and not (type(n) is float and math.isnan(n)):
+            self.nums.append(n)
+
+
+@stats_function("sum")
+class Sum(_Numbers):
+    def result(self):
+        return sum(self.nums) if self.nums else None
+
+
+@stats_function("sumsq")
+class SumSq(_Numbers):
+    def result(self):
+        return sum(n * n for n in self.nums) if self.nums else None
+
+
+@stats_function("avg", "mean")
+class Avg(_Numbers):
+    def result(self):
+        return sum(self.nums) / len(self.nums) if self.nums else None
+
+
+@stats_function("range")
+class Range(_Numbers):
+    def result(self):
+        return max(self.nums) - min(self.nums) if self.nums else None
+
+
+class _Extreme(StatsFunction):
+    """min/max: numeric when any value is a number, else by text."""
+    pick = min
+
+    def __init__(self):
+        self.nums = []
+        self.texts = []
+
+    def add(self, value, time):
+        n = to_number(value)
+        if n is not None:
+            self.nums.append(n)
+        else:
+            self.texts.append(to_string(value))
+
+    def result(self):
+        if self.nums:
+            return type(self).pick(self.nums)
+        return type(self).pick(self.texts) if self.texts else None
+
+
+@stats_function("min")
+class Min(_Extreme):
+    pick = min
+
+
+@stats_function("max")
+class Max(_Extreme):
+    pick = max
+
+
+def _variance(nums, sample: bool):
+    n = len(nums)
+    if n < (2 if sample else 1):
+        return None
+    mean = sum(nums) / n
+    return sum((x - mean) ** 2 for x in nums) / (n - 1 if sample else n)
+
+
+@stats_function("var")
+class Var(_Numbers):
+    def result(self):
+        return _variance(self.nums, True)
+
+
+@stats_function("varp")
+class VarP(_Numbers):
+    def result(self):
+        return _variance(self.nums, False)
+
+
+@stats_function("stdev")
+class Stdev(_Numbers):
+    def result(self):
+        v = _variance(self.nums, True)
+        return None if v is None else math.sqrt(v)
+
+
+@stats_function("stdevp")
+class StdevP(_Numbers):
+    def result(self):
+        v = _variance(self.nums, False)
+        return None if v is None else math.sqrt(v)
+
+
+@stats_function("median")
+class Median(_Numbers):
+    def result(self):
+        if not self.nums:
+            return None
+        s = sorted(self.nums)
+        # With an even count Splunk takes the upper of the two middle values.
+        return s[len(s) // 2]
+
+
+class Percentile(_Numbers):
+    """perc<N>/p<N>: linear interpolation at rank N/100 x (n-1), as the docs' examples show."""
+    pct = 50.0
+
+    def result(self):
+        if not self.nums:
+            return None
+        s = sorted(self.nums)
+        rank = self.pct / 100 * (len(s) - 1)
+        lo = int(math.floor(rank))
+        hi = min(lo + 1, len(s) - 1)
+        # Rounded to 10 places so that 9 + 0.55 prints 9.55, as Splunk shows it.
+        value = round(s[lo] + (s[hi] - s[lo]) * (rank - lo), 10)
+        return int(value) if float(value).is_integer() else value
+
+
+PERCENTILE = re.compile(r"(perc|p|exactperc|upperperc)(\d+(?:\.\d+)?)\Z")
+
+
+def percentile_function(name: str):
+    m = PERCENTILE.match(name)
+    if not m:
+        return None
+    pct = float(m.group(2))
+    if pct > 100:
+        return None
+    return type(f"Perc{m.group(2)}", (Percentile,), {"pct": pct})
+
+
+@stats_function("mode")
+class Mode(StatsFunction):
+    def __init__(self):
+        self.counts = Counter()
+
+    def add(self, value, time):
+        self.counts[to_string(value)] += 1
+
+    def result(self):
+        return self.counts.most_common(1)[0][0] if self.counts else None
+
+
+@stats_function("values")
+class Values(StatsFunction):
+    def __init__(self):
+        self.seen = set()
+
+    def add(self, value, time):
+        self.seen.add(to_string(value))
+
+    def result(self):
+        # Distinct values sorted as text, so 10 comes before 9.
+        return sorted(self.seen) or None
+
+
+@stats_function("list")
+class List(StatsFunction):
+    def __init__(self):
+        self.items = []
+
+    def add(self, value, time):
+        if len(self.items) < LIST_MAX:
+            self.items.append(value)
+
+    def result(self):
+        return list(self.items) or None
+
+
+@stats_function("first")
+class First(StatsFunction):
+    def __init__(self):
+        self.value = None
+
+    def add(self, value, time):
+        if self.value is None:
+            self.value = value
+
+    def result(self):
+        return self.value
+
+
+@stats_function("last")
+class Last(StatsFunction):
+    def __init__(self):
+        self.value = None
+
+    def add(self, value, time):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _ByTime(StatsFunction):
+    def __init__(self):
+        self.best = None
+        self.time = None
+
+    def better(self, t, best) -> bool:
+        raise NotImplementedError
+
+    def add(self, value, time):
+        t = to_number(time)
+        if t is None:
+            return
+        if self.time is None or self.better(t, self.time):
+            self.time, self.best = t, value
+
+
+@stats_function("earliest")
+class Earliest(_ByTime):
+    def better(self, t, best):
+        return t <= best
+
+    def result(self):
+        return self.best
+
+
+@stats_function("latest")
+class Latest(_ByTime):
+    def better(self, t, best):
+        return t > best
+
+    def result(self):
+        return self.best
+
+
+@stats_function("earliest_time")
+class EarliestTime(Earliest):
+    def result(self):
+        return self.time
+
+
+@stats_function("latest_time")
+class LatestTime(Latest):
+    def result(self):
+        return self.time
+
+
+def lookup(name: str):
+    """The stats function class for a name (perc95 and p99.9 included), or None."""
+    cls = STATS_FUNCTIONS.get(name.lower())
+    return cls if cls is not None else percentile_function(name.lower())
+
+
+def known_names() -> list[str]:
+    return sorted(STATS_FUNCTIONS) + ["perc<N>", "p<N>"]
+
+
+__all__ = ["lookup", "known_names", "StatsFunction", "sort_key_auto"]

@@ -1,0 +1,106 @@
+"""What stats, eventstats, streamstats, top and chart share: aggregate specs and BY groups."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import SplError, did_you_mean
+from ..functions import stats_functions
+from ..syntax import ast
+from .expressions import compile_expr
+from .values import get_field, sort_key_auto, values_of
+
+
+@dataclass
+class AggSpec:
+    """One aggregate of a stats call: how to make its state, what it reads, its column name."""
+    column: str
+    factory: type
+    feed: Callable  # (state, event) -> None
+
+    def new(self):
+        return self.factory()
+
+
+def compile_aggregates(aggs, env, command: str) -> list[AggSpec]:
+    specs, columns = [], set()
+    for agg in aggs:
+        cls = stats_functions.lookup(agg.func)
+        if cls is None:
+            hint = did_you_mean(agg.func, stats_functions.known_names())
+            raise SplError(f"The argument '{agg.text}' is invalid: '{agg.func}' is not a stats function.",
+                           command=command, span=agg.span, hint=hint)
+        if agg.arg is None and cls.takes_field:
+            raise SplError(f"The '{agg.func}' function needs a field: {agg.func}(<field>).",
+                           command=command, span=agg.span)
+        column = agg.alias or agg.text
+        if column in columns:
+            raise SplError(f"The output field '{column}' is given twice; rename one with AS.",
+                           command=command, span=agg.span)
+        columns.add(column)
+        specs.append(AggSpec(column, cls, _feeder(agg.arg, env, command)))
+    return specs
+
+
+def _feeder(arg, env, command):
+    if arg is None:
+        def feed_event(state, ev):
+            state.add(None, ev.get("_time"))
+        return feed_event
+    if isinstance(arg, ast.ExprArg):
+        fn = compile_expr(arg.expr, env, command)
+
+        def feed_expr(state, ev):
+            v = fn(ev)
+            # count(eval(x>1)) counts the events where the expression is true.
+            if v is None or v is False:
+                return
+            for x in values_of(v):
+                state.add(x, ev.get("_time"))
+        return feed_expr
+    name = arg.text
+
+    def feed_field(state, ev):
+        v = get_field(ev, name)
+        if v is None:
+            return
+        t = ev.get("_time")
+        if type(v) is list:
+            for x in v:
+                state.add(x, t)
+        else:
+            state.add(v, t)
+    return feed_field
+
+
+def group_keys(ev, by: tuple[str, ...]) -> list[tuple]:
+    """The BY groups an event belongs to: none if a BY field is null, one per value combination."""
+    if len(by) == 1:
+        v = get_field(ev, by[0])
+        if v is None:
+            return []
+        if type(v) is list:
+            return [(x,) for x in v]
+        return [(v,)]
+    parts = []
+    for f in by:
+        v = get_field(ev, f)
+        if v is None:
+            return []
+        parts.append(values_of(v))
+    return list(itertools.product(*parts))
+
+
+def group_order(key: tuple) -> tuple:
+    return tuple(sort_key_auto(k) for k in key)
+
+
+def split_stats_items(cls, items):
+    """Aggregates, BY fields and options from a stats-like command's arguments."""
+    aggs = [i for i in items if isinstance(i, ast.StatsAgg)]
+    by = next((i for i in items if isinstance(i, ast.ByClause)), None)
+    by_fields = tuple(w.text for w in by.fields) if by else ()
+    if not aggs:
+        raise cls.error("Missing a stats function, e.g. count or dc(<field>).", None)
+    return aggs, by_fields

@@ -1,0 +1,224 @@
+"""Compile eval expressions (eval, where, stats eval(...)) into functions of an event."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable
+
+from ..errors import SplError, did_you_mean
+from ..syntax import ast
+from .values import (Value, compare_values, first_value, format_number, get_field, to_number,
+                     to_string, values_of)
+
+Compiled = Callable[[dict], Value]
+
+BOOLEAN_OPS = {"=", "!=", "<", ">", "<=", ">=", "LIKE", "AND", "OR", "XOR"}
+
+
+def is_boolean(node, functions) -> bool:
+    """Whether an expression yields a Boolean, which Splunk refuses to store in a field."""
+    if isinstance(node, ast.BinaryOp):
+        return node.op in BOOLEAN_OPS
+    if isinstance(node, ast.UnaryOp):
+        return node.op == "NOT"
+    if isinstance(node, ast.InList):
+        return True
+    if isinstance(node, ast.Call):
+        spec = functions.get(node.name)
+        return bool(spec and spec.returns_bool)
+    return False
+
+
+def compile_expr(node, env, command: str = "eval") -> Compiled:
+    """A function event -> value for an expression; unknown functions and arity fail here."""
+    return _Compiler(env, command).compile(node)
+
+
+class _Compiler:
+    def __init__(self, env, command: str):
+        self.env = env
+        self.functions = env.eval_functions
+        self.command = command
+
+    def compile(self, node) -> Compiled:
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node)
+
+    def _Literal(self, node):
+        value = node.value
+        return lambda ev: value
+
+    def _FieldRef(self, node):
+        name = node.name
+        return lambda ev: get_field(ev, name)
+
+    def _UnaryOp(self, node):
+        inner = self.compile(node.operand)
+        if node.op == "-":
+            def negate(ev):
+                n = to_number(inner(ev))
+                return None if n is None else -n
+            return negate
+
+        def not_(ev):
+            return inner(ev) is not True
+        return not_
+
+    def _InList(self, node):
+        operand = self.compile(node.operand)
+        items = [self.compile(i) for i in node.items]
+
+        def in_list(ev):
+            v = operand(ev)
+            if v is None:
+                return None
+            vals = values_of(v)
+            return any(compare_values(x, i(ev)) == 0 for i in items for x in vals)
+        return in_list
+
+    def _Call(self, node):
+        spec = self.functions.get(node.name)
+        if spec is None:
+            hint = did_you_mean(node.name, self.functions.keys())
+            raise SplError(f"The '{node.name}' function is unsupported or undefined.",
+                           command=self.command, span=node.span, hint=hint)
+        n = len(node.args)
+        if n < spec.min_args or (spec.max_args is not None and n > spec.max_args):
+            raise SplError(f"The '{node.name}' function takes {spec.arity_text()}; it was given {n}. "
+                           f"Usage: {spec.usage}", command=self.command, span=node.span)
+        args = [self.compile(a) for a in node.args]
+        if spec.builder is not None:
+            return spec.builder(self.env, node.args, args, self)
+        impl = spec.impl
+        if spec.lazy:
+            return lambda ev: impl(ev, *args)
+        if spec.propagate_nulls:
+            if n == 1:
+                a0 = args[0]
+
+                def call1(ev):
+                    v = a0(ev)
+                    return None if v is None else impl(v)
+                return call1
+
+            def call_n(ev):
+                vals = [a(ev) for a in args]
+                if any(v is None for v in vals):
+                    return None
+                return impl(*vals)
+            return call_n
+        return lambda ev: impl(*[a(ev) for a in args])
+
+    def _BinaryOp(self, node):
+        left, right = self.compile(node.left), self.compile(node.right)
+        op = node.op
+        if op == "AND":
+            return lambda ev: left(ev) is True and right(ev) is True
+        if op == "OR":
+            return lambda ev: left(ev) is True or right(ev) is True
+        if op == "XOR":
+            return lambda ev: (left(ev) is True) != (right(ev) is True)
+        if isinstance(node.left, ast.Literal) and isinstance(node.right, ast.Literal) and op == "+":
+            lv, rv = node.left.value, node.right.value
+            if isinstance(lv, str) != isinstance(rv, str):
+                raise SplError("Typechecking failed. '+' only takes two strings or two numbers.",
+                               command=self.command, span=node.span)
+        fn = BINARY[op]
+        return lambda ev: fn(left(ev), right(ev))
+
+
+# ------------------------------------------------------------------ operators
+
+def _arith(op):
+    def apply(a, b):
+        if a is None or b is None:
+            return None
+        x, y = to_number(first_value(a)), to_number(first_value(b))
+        if x is None or y is None:
+            return None
+        try:
+            r = op(x, y)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return None
+        return r
+    return apply
+
+
+def _div(x, y):
+    r = x / y
+    return int(r) if type(x) is int and type(y) is int and r == int(r) else r
+
+
+def _mod(x, y):
+    r = math.fmod(x, y)
+    return int(r) if type(x) is int and type(y) is int else r
+
+
+def _plus(a, b):
+    if a is None or b is None:
+        return None
+    a, b = first_value(a), first_value(b)
+    x, y = to_number(a), to_number(b)
+    if x is not None and y is not None:
+        return x + y
+    if type(a) is str and type(b) is str:
+        return a + b
+    return None
+
+
+def _concat(a, b):
+    if a is None or b is None:
+        return None
+    return to_string(a) + to_string(b)
+
+
+def _cmp(test):
+    def apply(a, b):
+        if a is None or b is None:
+            return None
+        return test(compare_values(first_value(a), first_value(b)))
+    return apply
+
+
+def _eq(a, b):
+    if a is None or b is None:
+        return None
+    bv = first_value(b)
+    return any(compare_values(x, bv) == 0 for x in values_of(a))
+
+
+def _ne(a, b):
+    r = _eq(a, b)
+    return None if r is None else not r
+
+
+_LIKE_CACHE: dict[str, re.Pattern] = {}
+
+
+def like_regex(pattern: str) -> re.Pattern:
+    """SQL LIKE: % is any run, _ one character, anchored at both ends."""
+    rx = _LIKE_CACHE.get(pattern)
+    if rx is None:
+        parts = []
+        for c in pattern:
+            parts.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        rx = _LIKE_CACHE[pattern] = re.compile("".join(parts) + r"\Z", re.DOTALL)
+    return rx
+
+
+def like(a, b):
+    if a is None or b is None:
+        return None
+    rx = like_regex(to_string(b))
+    return any(rx.match(to_string(x)) is not None for x in values_of(a))
+
+
+BINARY = {
+    "+": _plus, "-": _arith(lambda x, y: x - y), "*": _arith(lambda x, y: x * y),
+    "/": _arith(_div), "%": _arith(_mod), ".": _concat,
+    "=": _eq, "!=": _ne, "LIKE": like,
+    "<": _cmp(lambda c: c < 0), ">": _cmp(lambda c: c > 0),
+    "<=": _cmp(lambda c: c <= 0), ">=": _cmp(lambda c: c >= 0),
+}
+
+__all__ = ["compile_expr", "is_boolean", "like", "like_regex", "format_number"]

@@ -1,0 +1,221 @@
+"""Search terms (the ``search`` command and the leading search) compiled into event tests.
+
+Splunk's rules (semantics.md §2): values match case-insensitively and as whole values, ``*`` is
+a wildcard, a multivalue field matches when any value does, ``f!=v`` needs the field to exist
+while ``NOT f=v`` also keeps events without it, and free-text terms match whole tokens of _raw.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import SplError
+from ..syntax import ast
+from .timeutil import time_modifier
+from .values import event_fields, get_field, match_field_names, to_number, to_string, values_of
+
+Test = Callable[[dict], bool]
+
+TIME_MODIFIERS = ("earliest", "latest", "starttime", "endtime")
+MAJOR_BREAKERS = " \t\n\r[]<>(){}|!;,'\"*&?+"
+MINOR_BREAKERS = "/:=@.-$#%\\_"
+_BREAK_CLASS = re.escape(MAJOR_BREAKERS + MINOR_BREAKERS)
+_CIDR = re.compile(r"^[0-9a-fA-F:.]+/\d{1,3}$")
+
+
+@dataclass
+class TimeRange:
+    earliest: float | None = None
+    latest: float | None = None
+
+    def contains(self, t) -> bool:
+        if t is None:
+            return self.earliest is None and self.latest is None
+        if self.earliest is not None and t < self.earliest:
+            return False
+        if self.latest is not None and t >= self.latest:
+            return False
+        return True
+
+
+def value_matcher(pattern: str) -> Callable[[object], bool]:
+    """A test of one single value against a search value: case-insensitive, * wildcard, CIDR."""
+    if pattern == "*":
+        return lambda v: True
+    if _CIDR.match(pattern):
+        from ..functions.eval_conditional import cidr_contains
+        low = pattern.lower()
+        return lambda v: cidr_contains(pattern, to_string(v)) or to_string(v).lower() == low
+    if "*" in pattern:
+        body = ".*".join(re.escape(p) for p in pattern.split("*"))
+        rx = re.compile(body + r"\Z", re.IGNORECASE | re.DOTALL)
+        return lambda v: rx.match(to_string(v)) is not None
+    low = pattern.lower()
+    if pattern.isascii():
+        return lambda v: (v if type(v) is str else to_string(v)).lower() == low
+    fold = pattern.casefold()
+    return lambda v: to_string(v).casefold() == fold
+
+
+def keyword_matcher(text: str, quoted: bool) -> Callable[[str], bool]:
+    """A test of _raw for a free-text term: whole tokens, case-insensitive, * wildcard."""
+    parts = text.split("*")
+    non_major = f"[^{re.escape(MAJOR_BREAKERS)}]*"
+    body = non_major.join(re.escape(p) for p in parts)
+    if quoted:
+        body = r"\s+".join(body.split(r"\ "))
+    rx = re.compile(f"(?<![^{_BREAK_CLASS}]){body}(?![^{_BREAK_CLASS}])", re.IGNORECASE)
+    return lambda raw: rx.search(raw) is not None
+
+
+def _field_values(name: str) -> Callable[[dict], list]:
+    if "*" in name:
+        def wildcard_values(ev):
+            fields = event_fields(ev)
+            return [x for n in match_field_names(name, fields) for x in values_of(fields[n])]
+        return wildcard_values
+    return lambda ev: values_of(get_field(ev, name))
+
+
+def _compare_test(op: str, value: str):
+    num = to_number(value)
+
+    def test(v):
+        n = to_number(v) if num is not None else None
+        if n is not None:
+            a, b = n, num
+        else:
+            a, b = to_string(v), value
+        if op == "<":
+            return a < b
+        if op == ">":
+            return a > b
+        if op == "<=":
+            return a <= b
+        return a >= b
+    return test
+
+
+class SearchCompiler:
+    """Turns a search-term tree into a test; collects time modifiers for the leading search."""
+
+    def __init__(self, env, command: str = "search", leading: bool = False):
+        self.env = env
+        self.command = command
+        self.leading = leading
+        self.time_range = TimeRange()
+
+    def compile(self, node) -> Test:
+        return getattr(self, "_" + type(node).__name__)(node)
+
+    def _And(self, node):
+        tests = [self.compile(t) for t in node.terms]
+        tests = [t for t in tests if t is not _ALWAYS]
+        if not tests:
+            return _ALWAYS
+        if len(tests) == 1:
+            return tests[0]
+        return lambda ev: all(t(ev) for t in tests)
+
+    def _Or(self, node):
+        tests = [self.compile(t) for t in node.terms]
+        return lambda ev: any(t(ev) for t in tests)
+
+    def _Not(self, node):
+        inner = self.compile(node.term)
+        return lambda ev: not inner(ev)
+
+    def _Subsearch(self, node):
+        raise SplError("Subsearches are not supported yet.", command=self.command, span=node.span)
+
+    def _Keyword(self, node):
+        if node.text == "*" and not node.quoted:
+            return _ALWAYS
+        match = keyword_matcher(node.text, node.quoted)
+
+        def test(ev):
+            raw = ev.get("_raw")
+            return raw is not None and match(raw)
+        return test
+
+    def _FieldIn(self, node):
+        matchers = [value_matcher(v) for v in node.values]
+        values = _field_values(node.field)
+        return lambda ev: any(m(x) for x in values(ev) for m in matchers)
+
+    def _FieldMatch(self, node):
+        name, op, value = node.field, node.op, node.value
+        if name.lower() in TIME_MODIFIERS and op == "=":
+            return self._time_modifier(node)
+        values = _field_values(name)
+        if op in ("=", "=="):
+            if value == "*":
+                return lambda ev: bool(values(ev))
+            m = value_matcher(value)
+            if "*" not in name and "*" not in value and not _CIDR.match(value):
+                return _fast_equals(name, m)
+            return lambda ev: any(m(x) for x in values(ev))
+        if op == "!=":
+            m = value_matcher(value)
+
+            def not_equal(ev):
+                vals = values(ev)
+                return bool(vals) and not any(m(x) for x in vals)
+            return not_equal
+        cmp = _compare_test(op, value)
+        return lambda ev: any(cmp(x) for x in values(ev))
+
+    def _time_modifier(self, node):
+        if not self.leading:
+            raise SplError(f"'{node.field}' sets the time range of the search; it only works in the "
+                           "first search of the pipeline.", command=self.command, span=node.span)
+        t = time_modifier(node.value, self.env.now_value())
+        if t is None:
+            raise SplError(f"Invalid value \"{node.value}\" for time term '{node.field}'.",
+                           command=self.command, span=node.span,
+                           hint="use a relative time such as -24h@h, an epoch, or %m/%d/%Y:%H:%M:%S")
+        if node.field.lower() in ("earliest", "starttime"):
+            self.time_range.earliest = t
+        else:
+            self.time_range.latest = t
+        return _ALWAYS
+
+
+def _fast_equals(name: str, m):
+    def test(ev):
+        v = get_field(ev, name)
+        if v is None:
+            return False
+        if type(v) is list:
+            return any(m(x) for x in v)
+        return m(v)
+    return test
+
+
+def _always(ev):
+    return True
+
+
+_ALWAYS = _always
+
+
+def compile_search(node, env, command: str = "search", leading: bool = False):
+    """(test, time range) for a search-term tree; None means every event."""
+    c = SearchCompiler(env, command, leading)
+    test = c.compile(node) if node is not None else _ALWAYS
+    return test, c.time_range
+
+
+def compile_search_string(text: str, env) -> Test:
+    """A test for search terms written as a string (searchmatch)."""
+    from ..syntax.parser import parse
+    pipeline = parse(text)
+    if pipeline.commands:
+        raise SplError("searchmatch() takes search terms only, without '|'.", command="eval")
+    test, _ = compile_search(pipeline.leading, env)
+    return test
+
+
+def is_match_all(test) -> bool:
+    return test is _ALWAYS

@@ -1,0 +1,267 @@
+"""Lark parse tree -> syntax tree. Lark types end here; nothing past this module sees them."""
+from __future__ import annotations
+
+from lark import Token, Transformer, v_args
+
+from ..errors import Span
+from . import ast
+
+_ESCAPES = {'"': '"', "\\": "\\", "|": "|"}
+
+
+def unquote(text: str) -> str:
+    """A double-quoted SPL string's value: \\" \\\\ and \\| are escapes, others stay as written."""
+    body = text[1:-1]
+    if "\\" not in body:
+        return body
+    out, i = [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body) and body[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[body[i + 1]])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def unquote_single(text: str) -> str:
+    return text[1:-1].replace("\\'", "'")
+
+
+def _span(x) -> Span | None:
+    return Span.of(x)
+
+
+def _word(tok: Token) -> ast.Word:
+    if tok.type == "DQ_STRING":
+        return ast.Word(unquote(tok), True, _span(tok))
+    return ast.Word(str(tok), False, _span(tok))
+
+
+@v_args(meta=True)
+class ToAst(Transformer):
+    """Builds ast nodes; each ``*_command`` rule becomes a CommandArgs for its command class."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    # -------------------------------------------------------------- pipeline
+    def start(self, meta, children):
+        return children[0]
+
+    def pipeline(self, meta, children):
+        from ..commands.base import Pipeline
+        leading = None
+        commands = []
+        for c in children:
+            if isinstance(c, Token):
+                continue  # PIPE_START
+            if isinstance(c, ast.CommandArgs):
+                commands.append(c)
+            elif c is not None:
+                leading = c
+        starts_with_pipe = bool(children) and isinstance(children[0], Token)
+        span = Span.of(meta) if not meta.empty else Span(0, 0)
+        return Pipeline(leading, tuple(commands), starts_with_pipe, span)
+
+    # -------------------------------------------------------------- search terms
+    def search_expr(self, meta, children):
+        terms = tuple(children)
+        return terms[0] if len(terms) == 1 else ast.And(terms, Span.of(meta))
+
+    def search_or(self, meta, children):
+        return ast.Or(tuple(children), Span.of(meta))
+
+    def search_negation(self, meta, children):
+        return ast.Not(children[0], Span.of(meta))
+
+    def search_field(self, meta, children):
+        return _word(children[0])
+
+    search_value = search_field
+
+    def search_compare(self, meta, children):
+        f, op, v = children
+        return ast.FieldMatch(f.text, str(op), v.text, v.quoted, Span.of(meta))
+
+    def search_in(self, meta, children):
+        f = children[0]
+        values = tuple(v.text for v in children[1:] if v is not None)
+        return ast.FieldIn(f.text, values, Span.of(meta))
+
+    def search_word(self, meta, children):
+        return ast.Keyword(str(children[0]), False, Span.of(meta))
+
+    def search_phrase(self, meta, children):
+        return ast.Keyword(unquote(children[0]), True, Span.of(meta))
+
+    def subsearch(self, meta, children):
+        return ast.Subsearch(children[0], Span.of(meta))
+
+    # -------------------------------------------------------------- eval expressions
+    def _binary(self, op, meta, children):
+        return ast.BinaryOp(op, children[0], children[-1], Span.of(meta))
+
+    def xor_op(self, meta, children):
+        return self._binary("XOR", meta, children)
+
+    def or_op(self, meta, children):
+        return self._binary("OR", meta, children)
+
+    def and_op(self, meta, children):
+        return self._binary("AND", meta, children)
+
+    def like_op(self, meta, children):
+        return self._binary("LIKE", meta, children)
+
+    def binary_op(self, meta, children):
+        left, op, right = children
+        op = "=" if str(op) == "==" else str(op)
+        return ast.BinaryOp(op, left, right, Span.of(meta))
+
+    def not_op(self, meta, children):
+        return ast.UnaryOp("NOT", children[-1], Span.of(meta))
+
+    def negate(self, meta, children):
+        return ast.UnaryOp("-", children[-1], Span.of(meta))
+
+    def in_op(self, meta, children):
+        return ast.InList(children[0], tuple(c for c in children[1:] if c is not None), Span.of(meta))
+
+    def number(self, meta, children):
+        text = str(children[0])
+        try:
+            value = int(text)
+        except ValueError:
+            value = float(text)
+        return ast.Literal(value, Span.of(meta))
+
+    def string(self, meta, children):
+        return ast.Literal(unquote(children[0]), Span.of(meta))
+
+    def quoted_field(self, meta, children):
+        return ast.FieldRef(unquote_single(children[0]), Span.of(meta))
+
+    def field(self, meta, children):
+        return ast.FieldRef(str(children[0]), Span.of(meta))
+
+    def call(self, meta, children):
+        name = children[0]
+        args = tuple(c for c in children[1:] if c is not None)
+        return ast.Call(str(name), args, Span.of(name))
+
+    # -------------------------------------------------------------- argument pieces
+    def option(self, meta, children):
+        name, value = children
+        text = unquote(value) if value.type == "DQ_STRING" else str(value)
+        return ast.Option(str(name), text, Span.of(meta), Span.of(value))
+
+    def field_name(self, meta, children):
+        return _word(children[0])
+
+    def field_list(self, meta, children):
+        return children
+
+    def by_clause(self, meta, children):
+        return ast.ByClause(tuple(children[0]), Span.of(meta))
+
+    def as_clause(self, meta, children):
+        return ast.AsClause(children[0], Span.of(meta))
+
+    def rename_pair(self, meta, children):
+        return ast.RenamePair(children[0], children[1], Span.of(meta))
+
+    def eval_target(self, meta, children):
+        tok = children[0]
+        if tok.type == "DQ_STRING":
+            return unquote(tok)
+        if tok.type == "SQ_FIELD":
+            return unquote_single(tok)
+        return str(tok)
+
+    def eval_assign(self, meta, children):
+        return ast.Assignment(children[0], children[1], Span.of(meta))
+
+    def stats_body(self, meta, children):
+        out = []
+        for c in children:
+            if isinstance(c, list):
+                out.extend(c)
+            elif c is not None:
+                out.append(c)
+        return out
+
+    def agg_arg(self, meta, children):
+        return children[0]
+
+    def agg_eval(self, meta, children):
+        return ast.ExprArg(children[0], Span.of(meta))
+
+    def stats_agg(self, meta, children):
+        func, arg, alias = children
+        text = self.text[meta.start_pos:(arg_end(meta, alias, self.text))].strip()
+        return ast.StatsAgg(str(func), arg, alias.name.text if alias else None, text, Span.of(meta))
+
+    def sort_target(self, meta, children):
+        return ("auto", children[0])
+
+    def sort_function(self, meta, children):
+        return (str(children[0]).lower(), children[1], Span.of(children[0]))
+
+    def sort_key(self, meta, children):
+        sign, target = children
+        mode, word = target[0], target[1]
+        sticky = sign is not None and word.span is not None and sign.end_pos < word.span.start
+        if mode != "auto" and sign is not None:
+            sticky = sign.end_pos < target[2].start
+        return ast.SortKey(word.text, str(sign) if sign is not None else None, sticky, mode, Span.of(meta))
+
+    def convert_item(self, meta, children):
+        func, fld, alias = children
+        return ast.ConvertItem(str(func), fld, alias.name if alias else None, Span.of(meta))
+
+    def other_arg(self, meta, children):
+        return children[0] if children else None
+
+    def __default__(self, data, children, meta):
+        if data.endswith("_command"):
+            return self._command(data[:-len("_command")], meta, children)
+        raise NotImplementedError(data)  # every rule has a method; this marks a grammar slip
+
+    def _command(self, name, meta, children):
+        items = []
+        name_span = Span(meta.start_pos, meta.start_pos + len(name))
+        for c in children:
+            if c is None:
+                continue
+            if isinstance(c, list):
+                items.extend(c)
+            elif isinstance(c, Token):
+                if c.type == "COMMAND_NAME":
+                    name = str(c)
+                    name_span = Span.of(c)
+                elif c.type == "DQ_STRING":
+                    items.append(ast.QuotedString(unquote(c), Span.of(c)))
+                elif c.type == "SIGN":
+                    items.append(ast.Sign(str(c), Span.of(c)))
+                elif c.type in ("ARG_WORD",):
+                    items.append(ast.Word(str(c), False, Span.of(c)))
+                else:
+                    items.append(ast.Word(str(c), False, Span.of(c)))
+            elif isinstance(c, (ast.Literal, ast.FieldRef, ast.Call, ast.BinaryOp, ast.UnaryOp, ast.InList)):
+                items.append(ast.ExprArg(c, c.span))
+            else:
+                items.append(c)
+        if name in ("bin", "bucket"):
+            name = self.text[meta.start_pos:meta.start_pos + 6].split()[0].lower()
+        return ast.CommandArgs(name, tuple(items), Span.of(meta), name_span)
+
+
+def arg_end(meta, alias, text) -> int:
+    """Where a stats call's own text ends: before ``AS alias`` when there is one."""
+    if alias is None:
+        return meta.end_pos
+    return alias.span.start

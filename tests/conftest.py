@@ -1,0 +1,44 @@
+"""Shared test helpers: where ../shared is, and how a result cell reads as Splunk shows it."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts) -> Path:
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} is not here (../shared is absent)")
+    return p
+
+
+def cell(value):
+    """A Result value as Splunk displays it: text, a list of texts, or None."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [cell(v) for v in value]
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        if type(value) is not float:
+            return str(value)  # Rounded keeps its decimals
+        if math.isfinite(value) and value == int(value):
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def table_of(result):
+    return {"columns": list(result.fields),
+            "rows": [[cell(r.get(f)) for f in result.fields] for r in result.rows]}
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
