@@ -1,12 +1,14 @@
 """Engine: load events once, then compile and run searches over them."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import COMMANDS, NOT_YET, Kind, Pipeline, RunContext
+from .commands.base import fields_needed
 from .commands.eval import EvalCommand
 from .commands.makeresults import MakeresultsCommand
 from .commands.search import SearchCommand
@@ -14,7 +16,7 @@ from .errors import Span, SplError, did_you_mean
 from .functions import EVAL_FUNCTIONS
 from .result import Result, field_warnings
 from .store import EventStore, load_paths, make_event
-from .store.loader import LoadReport
+from .store.loader import LoadReport, Origins
 from .syntax import ast
 from .syntax.macros import Macro, expand, strip_comments
 from .syntax.parser import parse
@@ -89,6 +91,7 @@ class Engine:
                    host: str | None = None, source: str | None = None) -> int:
         """Add JSON event bodies; a "_time" key (epoch seconds) sets the time and is not in _raw."""
         import orjson
+        origins = Origins(source or "add_events", sourcetype, index, host or "localhost")
         made = []
         for body in events:
             body = dict(body)
@@ -96,8 +99,7 @@ class Engine:
             raw = orjson.dumps(body).decode()
             if t is not None:
                 body["_time"] = t
-            made.append(make_event(body, raw, source=source or "add_events", sourcetype=sourcetype,
-                                   index=index, host=host or "localhost"))
+            made.append(make_event(body, raw, origins))
         return self.store.add(made)
 
     def define_macro(self, name: str, definition: str, args=()) -> None:
@@ -129,7 +131,7 @@ class Engine:
         commands = []
         if not pipeline.starts_with_pipe:
             commands.append(SearchCommand.leading_search(pipeline.leading, pipeline.span))
-        for i, args in enumerate(pipeline.commands):
+        for i, args in enumerate(pipeline.commands):  # noqa: B007
             cls = COMMANDS.get(args.name.lower())
             if cls is None:
                 raise unknown_command(args)
@@ -148,6 +150,8 @@ class Engine:
                                f"of the search, after a leading '|'.", command=args.name,
                                span=args.name_span)
             commands.append(cmd)
+        if commands and isinstance(commands[0], SearchCommand) and commands[0].leading:
+            commands[0] = dataclasses.replace(commands[0], fields=fields_needed(commands[1:]))
         return commands
 
 

@@ -103,21 +103,15 @@ def field_warnings(commands, store, rows) -> list[str]:
     read, made = referenced_fields(commands)
     candidates = {n for n in read - made if "*" not in n and not n.startswith("_")
                   and n not in ("index", "sourcetype", "source", "host", "earliest", "latest")}
-    if not candidates or len(store) == 0:
+    missing = sorted(n for n in candidates if not store.has_field(n))
+    if not missing:
         return []
-    for ev in store.events()[:200]:
-        names = event_fields(ev)
-        candidates = {n for n in candidates if n not in names}
-        if not candidates:
-            return []
     catalog = store.field_catalog()
     by_lower: dict[str, list[str]] = {}
     for name in catalog:
         by_lower.setdefault(name.lower(), []).append(name)
     out = []
-    for n in sorted(candidates):
-        if n in catalog:
-            continue
+    for n in missing:
         same = [m for m in by_lower.get(n.lower(), []) if m != n]
         if same:
             out.append(f"The field '{n}' does not exist in any event (field names are case-sensitive); "

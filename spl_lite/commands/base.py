@@ -7,13 +7,14 @@ events into a table (stats, top).
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Iterator
 
 from ..errors import Span, SplError, did_you_mean
 from ..syntax import ast
-from ..runtime.values import Event, copy_event
+from ..runtime.values import BODY, Event, copy_event
 
 
 class Kind(enum.Enum):
@@ -74,6 +75,22 @@ class Command:
     def prepare(self, env) -> Runner:
         raise NotImplementedError
 
+    def fields_read(self) -> frozenset[str] | None:
+        """The fields this command reads from its input, or None when it may read any field.
+
+        The leading search hands this to the store, which then yields only those fields.
+        """
+        names: set[str] = set()
+        if not _collect_fields(self, names):
+            return None
+        if any("*" in n for n in names) or "_raw" in names:
+            return None
+        return frozenset(names)
+
+    def fields_written(self) -> frozenset[str]:
+        """Fields this command creates, so later commands' reads of them need nothing stored."""
+        return frozenset()
+
     # -------------------------------------------------------------- helpers for from_args
     @classmethod
     def error(cls, message: str, span: Span | None, hint: str | None = None) -> SplError:
@@ -106,6 +123,54 @@ class Command:
         for item in items:
             if not isinstance(item, allowed_types):
                 raise cls.error(f"Unexpected argument. Usage: {cls.syntax}", getattr(item, "span", None))
+
+
+FIELD_ATTRIBUTES = ("field", "fields", "by", "input")
+READS_EVERY_FIELD = ("searchmatch",)  # eval functions that look at the whole event
+
+
+def _collect_fields(node, names: set) -> bool:
+    """Add the field names a syntax tree reads; False when it can read any field."""
+    if isinstance(node, ast.FieldRef):
+        names.add(node.name)
+    elif isinstance(node, (ast.FieldMatch, ast.FieldIn)):
+        names.add(node.field)
+    elif isinstance(node, ast.Keyword):
+        names.add("_raw")
+    elif isinstance(node, ast.Word):
+        names.add(node.text)
+    elif isinstance(node, ast.Call) and node.name in READS_EVERY_FIELD:
+        return False
+    elif isinstance(node, ast.Subsearch):
+        return False
+    if isinstance(node, (tuple, list)):
+        return all(_collect_fields(x, names) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if f.name in FIELD_ATTRIBUTES and isinstance(value, str):
+                names.add(value)
+            elif f.name in FIELD_ATTRIBUTES and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                names.update(value)
+            elif not _collect_fields(value, names):
+                return False
+    return True
+
+
+def fields_needed(commands) -> frozenset[str] | None:
+    """What the commands after the leading search read of the stored events, up to the first
+    command that makes a table; None when that is every field (events are the output)."""
+    needed: set[str] = {"_time"}
+    made: set[str] = set()
+    for cmd in commands:
+        read = cmd.fields_read()
+        if read is None:
+            return None
+        needed |= read - made
+        made |= cmd.fields_written()
+        if cmd.kind is Kind.TRANSFORMING:
+            return frozenset(needed)
+    return None
 
 
 class StreamingCommand(Command):
@@ -154,7 +219,12 @@ def words(items) -> list[ast.Word]:
 
 
 def writable(ev: Event) -> Event:
-    return copy_event(ev)
+    """An event a command may write to: a copy of a stored event, else the event itself.
+
+    Events from the store are shared by every search; anything else was made by this run of
+    the pipeline and passes through each command once, so it can be changed in place.
+    """
+    return copy_event(ev) if BODY in ev else ev
 
 
 __all__ = ["Command", "StreamingCommand", "Kind", "Pipeline", "RunContext", "to_int", "to_bool",

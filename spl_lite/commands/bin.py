@@ -60,6 +60,9 @@ class BinCommand(Command):
                             args.span)
         return cls(args.span, names[0], alias, span, opts.get("bins"), opts.get("aligntime"))
 
+    def fields_written(self):
+        return frozenset((self.alias,)) if self.alias else frozenset()
+
     def prepare(self, env):
         field, target = self.field, self.alias or self.field
         is_time = field == "_time"

@@ -85,6 +85,9 @@ class ConvertCommand(Command):
                                 did_you_mean(i.func, known))
         return cls(args.span, opts.get("timeformat", DEFAULT_TIMEFORMAT), items)
 
+    def fields_written(self):
+        return frozenset(i.alias.text for i in self.items if i.alias)
+
     def prepare(self, env):
         table = converters(self.timeformat)
         plan = [(table[i.func.lower()], i.field.text, i.alias.text if i.alias else None) for i in self.items]

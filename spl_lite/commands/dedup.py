@@ -42,6 +42,9 @@ class DedupCommand(Command):
         return cls(args.span, tuple(w.text for w in names), count, opts.get("keepevents", False),
                    opts.get("keepempty", False), opts.get("consecutive", False), sortby)
 
+    def fields_read(self):
+        return frozenset(self.fields) | frozenset(k[0] for k in self.sortby)
+
     def prepare(self, env):
         fields, count = self.fields, self.count
 

@@ -28,6 +28,9 @@ class EvalCommand(Command):
             raise cls.error("Arguments are missing. Usage: eval dest_key = expression.", args.span)
         return cls(args.span, assigns)
 
+    def fields_written(self):
+        return frozenset(a.target for a in self.assignments)
+
     def prepare(self, env):
         compiled = []
         for a in self.assignments:

@@ -29,6 +29,9 @@ class EventstatsCommand(Command):
         aggs, by = split_stats_items(cls, args.items)
         return cls(args.span, tuple(aggs), by)
 
+    def fields_written(self):
+        return frozenset(a.alias or a.text for a in self.aggregates)
+
     def prepare(self, env):
         specs = compile_aggregates(self.aggregates, env, self.name)
         by = self.by
@@ -83,6 +86,9 @@ class StreamstatsCommand(Command):
         if not 0 <= window <= 10000:
             raise cls.error("window must be between 0 and 10000 (max_stream_window).", args.span)
         return cls(args.span, tuple(aggs), by, opts.get("current", True), window)
+
+    def fields_written(self):
+        return frozenset(a.alias or a.text for a in self.aggregates)
 
     def prepare(self, env):
         specs = compile_aggregates(self.aggregates, env, self.name)

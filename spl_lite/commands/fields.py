@@ -30,6 +30,9 @@ class FieldsCommand(Command):
             raise cls.error("Must specify at least one valid field name.", args.span)
         return cls(args.span, sign is not None and sign.text == "-", names)
 
+    def fields_read(self):
+        return frozenset() if self.remove else super().fields_read()
+
     def prepare(self, env):
         patterns = self.fields
         wild = any("*" in p for p in patterns)

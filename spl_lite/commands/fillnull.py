@@ -28,6 +28,9 @@ class FillnullCommand(Command):
         names = tuple(w.text for w in args.items if isinstance(w, ast.Word))
         return cls(args.span, opts.get("value", "0"), names)
 
+    def fields_read(self):
+        return frozenset(self.fields) if self.fields else None
+
     def prepare(self, env):
         value, fields = self.value, self.fields
 

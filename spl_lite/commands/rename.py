@@ -50,6 +50,11 @@ class RenameCommand(Command):
             raise cls.error("Usage: rename [old_name AS/TO/-> new_name]+.", args.span)
         return cls(args.span, tuple(pairs))
 
+    def fields_read(self):
+        if any("*" in old for old, _ in self.pairs):
+            return None
+        return frozenset(n for pair in self.pairs for n in pair)
+
     def prepare(self, env):
         plan = [(old, new, _wildcard_rename(old, new) if "*" in old else None) for old, new in self.pairs]
 

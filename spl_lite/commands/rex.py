@@ -7,9 +7,12 @@ from typing import ClassVar
 
 from ..functions.eval_conditional import regex
 from ..functions.eval_text import _repl_template
-from ..runtime.values import get_field, set_field, to_string, values_of
+from ..runtime.values import field_getter, get_field, set_field, to_string, values_of
 from ..syntax import ast
 from .base import Command, Kind, to_int, to_text, writable
+
+
+MEMO_SIZE = 100_000
 
 
 def parse_sed(expr: str):
@@ -98,6 +101,9 @@ class RexCommand(Command):
                                 s.span)
         return cls(args.span, opts.get("field", "_raw"), s.text, opts.get("max_match", 1), mode == "sed")
 
+    def fields_written(self):
+        return frozenset() if self.sed else frozenset(regex(self.pattern).groupindex)
+
     def prepare(self, env):
         field = self.field
         if self.sed:
@@ -116,30 +122,41 @@ class RexCommand(Command):
         rx = regex(self.pattern)
         names = list(rx.groupindex)
         limit = self.max_match
+        get = field_getter(field)
+
+        def extract(texts) -> dict[str, list]:
+            found: dict[str, list] = {}
+            n = 0
+            for text in texts:
+                for m in rx.finditer(to_string(text)):
+                    for name in names:
+                        g = m.group(name)
+                        if g is not None:
+                            found.setdefault(name, []).append(g)
+                    n += 1
+                    if limit and n >= limit:
+                        return found
+            return found
 
         def run(events, ctx):
+            # The same text always gives the same fields: remember them (eventName, eventSource
+            # and the like repeat across thousands of events).
+            memo: dict = {}
             for ev in events:
-                v = get_field(ev, field)
+                v = get(ev)
                 if v is None:
                     yield ev
                     continue
-                found: dict[str, list] = {}
-                n = 0
-                for text in values_of(v):
-                    for m in rx.finditer(to_string(text)):
-                        for name in names:
-                            g = m.group(name)
-                            if g is not None:
-                                found.setdefault(name, []).append(g)
-                        n += 1
-                        if limit and n >= limit:
-                            break
-                    if limit and n >= limit:
-                        break
+                key = tuple(v) if type(v) is list else v
+                found = memo.get(key)
+                if found is None:
+                    found = {name: vals[0] if len(vals) == 1 else vals
+                             for name, vals in extract(values_of(v)).items()}
+                    if len(memo) < MEMO_SIZE:
+                        memo[key] = found
                 if found:
                     ev = writable(ev)
-                    for name, vals in found.items():
-                        set_field(ev, name, vals)
+                    ev.update(found)
                 yield ev
         return run
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..runtime.search_terms import compile_search
+from ..store.memory import ScanRequest
 from ..syntax import ast
 from .base import Command, Kind
 
@@ -20,6 +21,7 @@ class SearchCommand(Command):
 
     terms: object = None
     leading: bool = False
+    fields: frozenset | None = None  # for the leading search: what the rest of the pipeline reads
 
     @classmethod
     def from_args(cls, args: ast.CommandArgs):
@@ -44,10 +46,11 @@ class SearchCommand(Command):
     def prepare(self, env):
         test, time_range = compile_search(self.terms, env, leading=self.leading)
         if self.leading:
-            terms = self.terms
+            request = ScanRequest(self.terms, time_range, test,
+                                  lambda node: compile_search(node, env, leading=True)[0], self.fields)
 
             def generate(events, ctx):
-                return ctx.engine.store.scan(terms, time_range, test)
+                return ctx.engine.store.scan(request)
             return generate
 
         def run(events, ctx):

@@ -78,6 +78,9 @@ class SortCommand(Command):
             raise cls.error("Missing the field to sort by.", args.span)
         return cls(args.span, tuple(resolve_keys(cls, keys)), limit, reverse_all)
 
+    def fields_read(self):
+        return frozenset(k[0] for k in self.keys)
+
     def prepare(self, env):
         keys = list(self.keys)
         if self.reverse_all:

@@ -37,6 +37,12 @@ class SpathCommand(Command):
             raise cls.error(f"Usage: {cls.syntax}", args.span)
         return cls(args.span, opts.get("input", "_raw"), opts.get("output"), path)
 
+    def fields_written(self):
+        return frozenset((self.output or self.path,)) if self.path else frozenset()
+
+    def fields_read(self):
+        return frozenset((self.input,)) if self.path and self.input != "_raw" else None
+
     def prepare(self, env):
         source, path = self.input, self.path
         output = self.output or path

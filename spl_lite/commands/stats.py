@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import compile_aggregates, group_keys, group_order, split_stats_items
+from ..runtime.aggregation import compile_aggregates, group_order, key_function, split_stats_items
 from .base import Command, Kind, to_bool, to_text
 
 
@@ -33,6 +33,8 @@ class StatsCommand(Command):
     def prepare(self, env):
         specs = compile_aggregates(self.aggregates, env, self.name)
         by = self.by
+        keys_of = key_function(by)
+        count_only = by and all(a.arg is None and a.func.lower() in ("count", "c") for a in self.aggregates)
 
         def run(events, ctx):
             ctx.tabular = True
@@ -44,8 +46,23 @@ class StatsCommand(Command):
                         spec.feed(st, ev)
                 yield {spec.column: st.result() for spec, st in zip(specs, states)}
                 return
+            if count_only:
+                # Only counts: one counter per group instead of a state object per aggregate.
+                counts: dict[tuple, int] = {}
+                for ev in events:
+                    keys = keys_of(ev)
+                    if self.dedup_splitvals:
+                        keys = list(dict.fromkeys(keys))
+                    for key in keys:
+                        counts[key] = counts.get(key, 0) + 1
+                for key in sorted(counts, key=group_order):
+                    row = dict(zip(by, key))
+                    for spec in specs:
+                        row[spec.column] = counts[key]
+                    yield row
+                return
             for ev in events:
-                keys = group_keys(ev, by)
+                keys = keys_of(ev)
                 if self.dedup_splitvals:
                     keys = list(dict.fromkeys(keys))
                 for key in keys:

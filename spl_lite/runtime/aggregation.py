@@ -9,7 +9,7 @@ from ..errors import SplError, did_you_mean
 from ..functions import stats_functions
 from ..syntax import ast
 from .expressions import compile_expr
-from .values import get_field, sort_key_auto, values_of
+from .values import field_getter, sort_key_auto, values_of
 
 
 @dataclass
@@ -59,10 +59,10 @@ def _feeder(arg, env, command):
             for x in values_of(v):
                 state.add(x, ev.get("_time"))
         return feed_expr
-    name = arg.text
+    get = field_getter(arg.text)
 
     def feed_field(state, ev):
-        v = get_field(ev, name)
+        v = get(ev)
         if v is None:
             return
         t = ev.get("_time")
@@ -74,22 +74,59 @@ def _feeder(arg, env, command):
     return feed_field
 
 
+def key_function(by: tuple[str, ...]):
+    """A function event -> the BY groups it belongs to: none if a BY field is null, one per
+    combination of values (a multivalue BY field counts the event under each value)."""
+    getters = [field_getter(f) for f in by]
+    if not getters:
+        return lambda ev: [()]
+    if len(getters) == 1:
+        get = getters[0]
+
+        def one(ev):
+            v = get(ev)
+            if v is None:
+                return ()
+            if type(v) is list:
+                return [(x,) for x in v]
+            return ((v,),)
+        return one
+
+    if len(getters) == 2:
+        g1, g2 = getters
+
+        def two(ev):
+            a = g1(ev)
+            if a is None:
+                return ()
+            b = g2(ev)
+            if b is None:
+                return ()
+            if type(a) is list or type(b) is list:
+                return list(itertools.product(values_of(a), values_of(b)))
+            return ((a, b),)
+        return two
+
+    def several(ev):
+        parts = []
+        single = True
+        for get in getters:
+            v = get(ev)
+            if v is None:
+                return ()
+            if type(v) is list:
+                single = False
+                parts.append(v)
+            else:
+                parts.append((v,))
+        if single:
+            return (tuple(p[0] for p in parts),)
+        return list(itertools.product(*parts))
+    return several
+
+
 def group_keys(ev, by: tuple[str, ...]) -> list[tuple]:
-    """The BY groups an event belongs to: none if a BY field is null, one per value combination."""
-    if len(by) == 1:
-        v = get_field(ev, by[0])
-        if v is None:
-            return []
-        if type(v) is list:
-            return [(x,) for x in v]
-        return [(v,)]
-    parts = []
-    for f in by:
-        v = get_field(ev, f)
-        if v is None:
-            return []
-        parts.append(values_of(v))
-    return list(itertools.product(*parts))
+    return list(key_function(by)(ev))
 
 
 def group_order(key: tuple) -> tuple:

@@ -13,9 +13,10 @@ from typing import Callable
 from ..errors import SplError
 from ..syntax import ast
 from .timeutil import time_modifier
-from .values import event_fields, get_field, match_field_names, to_number, to_string, values_of
+from .values import RAW, event_fields, field_getter, get_field, match_field_names, to_number, to_string, values_of
 
 Test = Callable[[dict], bool]
+_MISSING = object()
 
 TIME_MODIFIERS = ("earliest", "latest", "starttime", "endtime")
 MAJOR_BREAKERS = " \t\n\r[]<>(){}|!;,'\"*&?+"
@@ -39,6 +40,11 @@ class TimeRange:
         return True
 
 
+def wildcard_cidr(value: str) -> bool:
+    """Whether a search value is a CIDR block, which matches addresses, not text."""
+    return bool(_CIDR.match(value))
+
+
 def value_matcher(pattern: str) -> Callable[[object], bool]:
     """A test of one single value against a search value: case-insensitive, * wildcard, CIDR."""
     if pattern == "*":
@@ -58,15 +64,18 @@ def value_matcher(pattern: str) -> Callable[[object], bool]:
     return lambda v: to_string(v).casefold() == fold
 
 
-def keyword_matcher(text: str, quoted: bool) -> Callable[[str], bool]:
-    """A test of _raw for a free-text term: whole tokens, case-insensitive, * wildcard."""
+def keyword_matcher(text: str, quoted: bool) -> Callable[[object], bool]:
+    """A test of _raw (text or the bytes it was loaded as) for a free-text term: whole tokens,
+    case-insensitive, * wildcard."""
     parts = text.split("*")
     non_major = f"[^{re.escape(MAJOR_BREAKERS)}]*"
     body = non_major.join(re.escape(p) for p in parts)
     if quoted:
         body = r"\s+".join(body.split(r"\ "))
-    rx = re.compile(f"(?<![^{_BREAK_CLASS}]){body}(?![^{_BREAK_CLASS}])", re.IGNORECASE)
-    return lambda raw: rx.search(raw) is not None
+    pattern = f"(?<![^{_BREAK_CLASS}]){body}(?![^{_BREAK_CLASS}])"
+    rx = re.compile(pattern, re.IGNORECASE)
+    rxb = re.compile(pattern.encode("utf-8"), re.IGNORECASE)
+    return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
 
 
 def _field_values(name: str) -> Callable[[dict], list]:
@@ -135,7 +144,9 @@ class SearchCompiler:
         match = keyword_matcher(node.text, node.quoted)
 
         def test(ev):
-            raw = ev.get("_raw")
+            raw = ev.get("_raw", _MISSING)
+            if raw is _MISSING:
+                raw = ev.get(RAW)
             return raw is not None and match(raw)
         return test
 
@@ -183,8 +194,10 @@ class SearchCompiler:
 
 
 def _fast_equals(name: str, m):
+    get = field_getter(name)
+
     def test(ev):
-        v = get_field(ev, name)
+        v = get(ev)
         if v is None:
             return False
         if type(v) is list:

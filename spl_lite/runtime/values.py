@@ -18,12 +18,27 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 Value = Any
 Event = dict
 
-BODY = "\x00body"  # key of the parsed JSON body inside an event
+BODY = "\x00body"  # the parsed JSON body, shared with the store
+RAW = "\x00raw"  # the event's text as loaded (bytes straight from the file, or str): _raw
+ORIGIN = "\x00origin"  # a dict shared by the events of one file: index, sourcetype, source, host
+METADATA = frozenset(("_raw", "index", "sourcetype", "source", "host"))
+
+
+def raw_text(event: Event) -> str | None:
+    raw = event.get(RAW)
+    return raw.decode("utf-8", "replace") if type(raw) is bytes else raw
+
+
+def _metadata(event: Event, name: str) -> Value:
+    if name == "_raw":
+        return raw_text(event)
+    origin = event.get(ORIGIN)
+    return origin.get(name) if origin is not None else None
 
 
 # ------------------------------------------------------------------ JSON extraction (§0.1)
@@ -165,15 +180,81 @@ def get_field(event: Event, name: str) -> Value:
     body = event.get(BODY)
     if body is None:
         return None
+    if name in METADATA:
+        return _metadata(event, name)
     return body_value(body, name)
+
+
+_MISSING = object()
+_GETTERS: dict[str, "Callable[[Event], Value]"] = {}
+
+
+def field_getter(name: str):
+    """A fast function event -> value for one field name (what get_field does, specialised)."""
+    getter = _GETTERS.get(name)
+    if getter is None:
+        getter = _GETTERS[name] = _make_getter(name)
+    return getter
+
+
+def _make_getter(name: str):
+    if name in METADATA or "{" in name:
+        return lambda ev: get_field(ev, name)
+    keys = name.split(".")
+    if len(keys) == 1:
+        def get_top(ev):
+            v = ev.get(name, _MISSING)
+            if v is not _MISSING:
+                return v
+            body = ev.get(BODY)
+            if body is None:
+                return None
+            v = body.get(name)
+            if type(v) is str:
+                return v
+            if v is None:
+                return "null" if name in body else None
+            return None if type(v) is dict or type(v) is list else json_scalar(v)
+        return get_top
+    parents, last = keys[:-1], keys[-1]
+
+    def get_nested(ev):
+        v = ev.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
+        body = ev.get(BODY)
+        if body is None:
+            return None
+        node = body
+        for k in parents:
+            nxt = node.get(k)
+            if type(nxt) is not dict:
+                if nxt is None and k not in node and name not in body:
+                    return None
+                return body_value(body, name)  # arrays, or keys that hold dots
+            node = nxt
+        v = node.get(last, _MISSING)
+        if type(v) is str:
+            return v
+        if v is _MISSING:
+            return None if name not in body else body_value(body, name)
+        if v is None:
+            return "null"
+        return None if type(v) is dict or type(v) is list else json_scalar(v)
+    return get_nested
 
 
 def event_fields(event: Event) -> dict:
     """Every non-null field of the event, flattened, as a new dict."""
     body = event.get(BODY)
     out = flatten(body) if body is not None else {}
+    if body is not None:
+        for name in METADATA:
+            v = _metadata(event, name)
+            if v is not None:
+                out[name] = v
     for k, v in event.items():
-        if k == BODY:
+        if k[:1] == "\x00":
             continue
         if v is None:
             out.pop(k, None)
@@ -182,8 +263,46 @@ def event_fields(event: Event) -> dict:
     return out
 
 
-def field_names(event: Event) -> list[str]:
-    return list(event_fields(event))
+def body_field_names(body: dict, prefix: str, out: set) -> None:
+    """The flattened field names of a JSON body (no values), added to ``out``."""
+    for k, v in body.items():
+        t = type(v)
+        if t is dict:
+            if v:
+                body_field_names(v, prefix + k + ".", out)
+        elif t is list:
+            _array_field_names(v, prefix + k + "{}", out)
+        else:
+            out.add(prefix + k)
+
+
+def _array_field_names(arr: list, key: str, out: set) -> None:
+    for v in arr:
+        t = type(v)
+        if t is dict:
+            if v:
+                body_field_names(v, key + ".", out)
+        elif t is list:
+            _array_field_names(v, key + "{}", out)
+        else:
+            out.add(key)
+
+
+def field_names(event: Event) -> set[str]:
+    """The names of the event's non-null fields."""
+    body = event.get(BODY)
+    out: set[str] = set()
+    if body is not None:
+        body_field_names(body, "", out)
+        out.update(n for n in METADATA if _metadata(event, n) is not None)
+    for k, v in event.items():
+        if k[:1] == "\x00":
+            continue
+        if v is None:
+            out.discard(k)
+        else:
+            out.add(k)
+    return out
 
 
 def set_field(event: Event, name: str, value: Value) -> None:

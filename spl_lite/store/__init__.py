@@ -1,5 +1,5 @@
 """The event store and the loaders that fill it."""
 from .loader import LoadReport, load_paths, make_event
-from .memory import EventStore
+from .memory import EventStore, ScanRequest
 
-__all__ = ["EventStore", "LoadReport", "load_paths", "make_event"]
+__all__ = ["EventStore", "ScanRequest", "LoadReport", "load_paths", "make_event"]

@@ -16,7 +16,7 @@ from typing import Iterator
 import orjson
 
 from ..runtime.timeutil import parse_iso
-from ..runtime.values import BODY, to_number
+from ..runtime.values import BODY, ORIGIN, RAW, to_number
 
 TIME_KEYS = ("eventTime", "timestamp", "@timestamp", "time", "date", "datetime", "created_at")
 JSON_SUFFIXES = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz", ".gz", ".log")
@@ -67,8 +67,31 @@ def is_digest(name: str, doc) -> bool:
     return type(doc) is dict and "digestPublicKeyFingerprint" in doc
 
 
+_MINUTES: dict[str, int] = {}
+
+
+def cloudtrail_time(text: str) -> int | None:
+    """Epoch seconds for CloudTrail's own eventTime format, 2024-03-04T10:00:00Z, fast."""
+    if len(text) != 20 or text[10] != "T" or text[19] != "Z" or not text[17:19].isdigit():
+        return None
+    minute = _MINUTES.get(text[:16])
+    if minute is None:
+        t = parse_iso(text[:16] + ":00Z")
+        if t is None:
+            return None
+        if len(_MINUTES) > 100_000:
+            _MINUTES.clear()
+        minute = _MINUTES[text[:16]] = int(t)
+    return minute + int(text[17:19])
+
+
 def event_time(record: dict) -> float | None:
     """_time for a JSON record: CloudTrail's eventTime, else a common timestamp field."""
+    et = record.get("eventTime")
+    if type(et) is str:
+        t = cloudtrail_time(et)
+        if t is not None:
+            return t
     for key in TIME_KEYS:
         v = record.get(key)
         if v is None:
@@ -84,14 +107,29 @@ def event_time(record: dict) -> float | None:
     return None
 
 
-def make_event(record: dict, raw: str, *, source: str, sourcetype: str | None, index: str,
-               host: str) -> dict:
-    """An event for the store: the JSON body (shared, never copied) plus Splunk's default fields."""
-    t = record.pop("_time", None) if "_time" in record else None
-    t = to_number(t) if t is not None else event_time(record)
-    st = sourcetype or ("aws:cloudtrail" if is_cloudtrail(record) else "json")
-    return {"_time": t, "_raw": raw, "index": index, "sourcetype": st, "source": source,
-            "host": host, BODY: record}
+class Origins:
+    """The default fields of one source, one shared dict per sourcetype: events only point to it."""
+
+    def __init__(self, source: str, sourcetype: str | None, index: str, host: str):
+        self.fixed = sourcetype
+        self.base = {"index": index, "source": source, "host": host}
+        self.by_sourcetype: dict[str, dict] = {}
+
+    def for_record(self, record: dict) -> dict:
+        st = self.fixed or ("aws:cloudtrail" if is_cloudtrail(record) else "json")
+        origin = self.by_sourcetype.get(st)
+        if origin is None:
+            origin = self.by_sourcetype[st] = {**self.base, "sourcetype": st}
+        return origin
+
+
+def make_event(record: dict, raw, origins: Origins) -> dict:
+    """An event for the store: its time, text, JSON body (shared, never copied) and origin."""
+    if "_time" in record:
+        t = to_number(record.pop("_time"))
+    else:
+        t = event_time(record)
+    return {"_time": t, RAW: raw, BODY: record, ORIGIN: origins.for_record(record)}
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -124,6 +162,7 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
     text = data.lstrip()
     if not text:
         return
+    origins = Origins(name, sourcetype, index, host)
     if text[:1] in (b"{", b"["):
         try:
             doc = orjson.loads(text)
@@ -136,25 +175,24 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
             records = _records_of(doc)
             if records is not None:
                 report.files += 1
-                st = sourcetype or ("aws:cloudtrail" if type(doc) is dict else None)
+                if type(doc) is dict and sourcetype is None:
+                    origins.fixed = "aws:cloudtrail"  # CloudTrail's S3 layout
                 for i, rec in enumerate(records):
                     if type(rec) is not dict:
                         report.errors.append(f"{name}: record {i + 1}: not a JSON object")
                         report.bad_lines += 1
                         continue
-                    raw = orjson.dumps(rec).decode()
-                    yield make_event(rec, raw, source=name, sourcetype=st, index=index, host=host)
+                    yield make_event(rec, orjson.dumps(rec), origins)
                 return
             if type(doc) is dict and b"\n{" not in text.rstrip():
                 report.files += 1
-                yield make_event(doc, text.decode().strip(), source=name, sourcetype=sourcetype,
-                                 index=index, host=host)
+                yield make_event(doc, text.strip(), origins)
                 return
     report.files += 1
-    yield from _read_ndjson(data, name, report, sourcetype, index, host)
+    yield from _read_ndjson(data, name, report, origins)
 
 
-def _read_ndjson(data: bytes, name: str, report, sourcetype, index, host) -> Iterator[dict]:
+def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[dict]:
     loads = orjson.loads
     for lineno, line in enumerate(data.split(b"\n"), 1):
         if not line.strip():
@@ -169,8 +207,7 @@ def _read_ndjson(data: bytes, name: str, report, sourcetype, index, host) -> Ite
             report.errors.append(f"{name}:{lineno}: not a JSON object")
             report.bad_lines += 1
             continue
-        yield make_event(rec, line.decode().rstrip("\r"), source=name, sourcetype=sourcetype,
-                         index=index, host=host)
+        yield make_event(rec, line[:-1] if line[-1:] == b"\r" else line, origins)
 
 
 def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "main",
