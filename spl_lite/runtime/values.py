@@ -58,33 +58,40 @@ def json_scalar(v: Any) -> str:
     return str(v)
 
 
-def flatten(body: dict, prefix: str = "", out: dict | None = None) -> dict:
-    """All leaf fields of a JSON object, named as Splunk's KV_MODE=json names them."""
-    if out is None:
-        out = {}
-    for k, v in body.items():
+def json_leaves(obj: dict, prefix: str, emit: Callable[[str, Any], None]) -> None:
+    """Call ``emit(name, value)`` for every leaf of a JSON object, named as Splunk names it:
+    nested keys joined with ".", arrays marked "{}"; empty objects and arrays give nothing."""
+    for k, v in obj.items():
         key = prefix + k
         t = type(v)
         if t is dict:
             if v:
-                flatten(v, key + ".", out)
+                json_leaves(v, key + ".", emit)
         elif t is list:
-            _flatten_array(v, key + "{}", out)
+            _array_leaves(v, key + "{}", emit)
         else:
-            _add_value(out, key, json_scalar(v))
-    return out
+            emit(key, v)
 
 
-def _flatten_array(arr: list, key: str, out: dict) -> None:
+def _array_leaves(arr: list, key: str, emit) -> None:
     for v in arr:
         t = type(v)
         if t is dict:
             if v:
-                flatten(v, key + ".", out)
+                json_leaves(v, key + ".", emit)
         elif t is list:
-            _flatten_array(v, key + "{}", out)
+            _array_leaves(v, key + "{}", emit)
         else:
-            _add_value(out, key, json_scalar(v))
+            emit(key, v)
+
+
+def flatten(body: dict, prefix: str = "", out: dict | None = None) -> dict:
+    """All leaf fields of a JSON object as Splunk's KV_MODE=json extracts them; an array that
+    gives several values for one name makes a multivalue, in document order."""
+    if out is None:
+        out = {}
+    json_leaves(body, prefix, lambda key, v: _add_value(out, key, json_scalar(v)))
+    return out
 
 
 def _add_value(out: dict, key: str, value: str) -> None:
@@ -263,37 +270,12 @@ def event_fields(event: Event) -> dict:
     return out
 
 
-def body_field_names(body: dict, prefix: str, out: set) -> None:
-    """The flattened field names of a JSON body (no values), added to ``out``."""
-    for k, v in body.items():
-        t = type(v)
-        if t is dict:
-            if v:
-                body_field_names(v, prefix + k + ".", out)
-        elif t is list:
-            _array_field_names(v, prefix + k + "{}", out)
-        else:
-            out.add(prefix + k)
-
-
-def _array_field_names(arr: list, key: str, out: set) -> None:
-    for v in arr:
-        t = type(v)
-        if t is dict:
-            if v:
-                body_field_names(v, key + ".", out)
-        elif t is list:
-            _array_field_names(v, key + "{}", out)
-        else:
-            out.add(key)
-
-
 def field_names(event: Event) -> set[str]:
     """The names of the event's non-null fields."""
     body = event.get(BODY)
     out: set[str] = set()
     if body is not None:
-        body_field_names(body, "", out)
+        json_leaves(body, "", lambda key, v: out.add(key))
         out.update(n for n in METADATA if _metadata(event, n) is not None)
     for k, v in event.items():
         if k[:1] == "\x00":
