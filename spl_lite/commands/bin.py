@@ -56,8 +56,9 @@ class BinCommand(Command):
             raise cls.error(f"Usage: {cls.syntax}", args.span)
         span = opts.get("span")
         if span is not None and timeutil.parse_span(span) is None and to_number(span) is None:
+            where = next(i.value_span for i in args.items if isinstance(i, ast.Option) and i.name == "span")
             raise cls.error(f"Invalid span '{span}'. Use a number, or a time such as 30s, 5m, 1h, 1d.",
-                            args.span)
+                            where)
         return cls(args.span, names[0], alias, span, opts.get("bins"), opts.get("aligntime"))
 
     def fields_written(self):

@@ -68,7 +68,14 @@ def expand(text: str, macros: dict, warnings: list | None = None, _depth: int = 
                            span=Span(i, i + 1), query=query)
         call = text[i + 1:j].strip()
         span = Span(i, j + 1) if _depth == 0 else None
-        out.append(" " + _expand_call(call, macros, warnings, _depth, query, span) + " ")
+        body = _expand_call(call, macros, warnings, _depth, query, span)
+        if not body.strip():
+            # "... | `x_filter`" with an empty macro: drop the pipe that led to it as well.
+            while out and out[-1].isspace():
+                out.pop()
+            if out and out[-1] == "|":
+                out.pop()
+        out.append(" " + body + " ")
         i = j + 1
     return "".join(out)
 

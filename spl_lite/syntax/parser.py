@@ -20,6 +20,9 @@ TERMINAL_WORDS = {
     "EQUAL": "'='", "$END": "the end of the search", "_BY": "'by'", "_AS": "'as'", "_IN": "'IN'",
     "_NOT": "'NOT'", "_OR": "'OR'", "SIGN": "'+' or '-'", "EQ_OP": "'='", "REL_OP": "'<' or '>'",
     "ADD_OP": "an operator", "MUL_OP": "an operator", "SIGNED_VALUE": "a value",
+    "MINUS": "'-'", "PLUS": "'+'", "BANG": "'!'", "STAR": "'*'", "SLASH": "'/'", "DOT": "'.'",
+    "LESSTHAN": "'<'", "MORETHAN": "'>'", "PERCENT": "'%'", "REGEX_OP": "'=' or '!='",
+    "OTHER_PUNCT": "",
 }
 
 
@@ -72,8 +75,10 @@ def _expected_words(expected) -> str:
     if not names:
         return ""
     if len(names) > 6:
-        names = names[:6] + ["..."]
-    return "Expected " + ", ".join(names) + "."
+        return "Expected " + ", ".join(names[:5]) + ", ..."
+    if len(names) == 1:
+        return f"Expected {names[0]}."
+    return "Expected " + ", ".join(names[:-1]) + " or " + names[-1] + "."
 
 
 def _literal(term: str) -> str:
@@ -114,6 +119,4 @@ def translate_error(e: UnexpectedInput, text: str) -> SplError:
         return SplError("Missing a search command after '|'.", command="SearchParser",
                         span=Span(p, p + 1), query=text)
     message = (found + _expected_words(expected)).strip()
-    if command == "search" and text.lstrip().startswith("|") is False and pos < len(text):
-        pass
     return SplError(message, command=command, span=Span(pos, end), query=text)
