@@ -236,7 +236,11 @@ def _make_getter(name: str):
         for k in parents:
             nxt = node.get(k)
             if type(nxt) is not dict:
-                if nxt is None and k not in node and name not in body:
+                if nxt is None and k not in node:
+                    prefix = k + "."
+                    for key in node:
+                        if key.startswith(prefix):
+                            return body_value(body, name)  # a key that holds dots
                     return None
                 return body_value(body, name)  # arrays, or keys that hold dots
             node = nxt
@@ -423,6 +427,9 @@ def output_value(v: Value) -> Value:
     """A value as Result.rows holds it: str, int, float, list or None."""
     t = type(v)
     if t is list:
+        # A multivalue of one value is a single value; of none, null.
+        if len(v) < 2:
+            return output_value(v[0]) if v else None
         return [output_value(x) for x in v]
     if t is Rounded:
         return v  # a float that prints with round()'s decimals

@@ -1,0 +1,102 @@
+"""The spl-lite command line: formats, exit codes, stderr for errors and bad data."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from spl_lite.cli import main
+
+EVENTS = [
+    {"eventName": "A", "eventTime": "2024-03-04T10:00:00Z", "tags": ["x", "y"], "user": "u1"},
+    {"eventName": "B", "eventTime": "2024-03-04T09:00:00Z", "tags": ["z"], "user": "u2"},
+]
+
+
+def data(tmp_path, bad_line=False):
+    f = tmp_path / "events.ndjson"
+    lines = [json.dumps(e) for e in EVENTS]
+    if bad_line:
+        lines.insert(1, "{oops")
+    f.write_text("\n".join(lines) + "\n")
+    return str(f)
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_formats(tmp_path, capsys):
+    path = data(tmp_path)
+    q = "index=main | table eventName tags"
+    status, out, _ = run(capsys, "query", q, "--data", path, "--format", "json")
+    assert status == 0
+    # "tags" is an array, so its field is "tags{}": "tags" itself is an empty column.
+    assert json.loads(out) == [{"eventName": "A", "tags": None}, {"eventName": "B", "tags": None}]
+    q = "index=main | table eventName tags{}"
+    _, out, _ = run(capsys, "query", q, "--data", path, "--format", "json")
+    assert json.loads(out) == [{"eventName": "A", "tags{}": ["x", "y"]}, {"eventName": "B", "tags{}": "z"}]
+    _, out, _ = run(capsys, "query", q, "--data", path, "--format", "ndjson")
+    assert out.splitlines() == ['{"eventName":"A","tags{}":["x","y"]}', '{"eventName":"B","tags{}":"z"}']
+    _, out, _ = run(capsys, "query", q, "--data", path, "--format", "csv")
+    assert list(csv.reader(io.StringIO(out))) == [["eventName", "tags{}"], ["A", "x\ny"], ["B", "z"]]
+    _, out, _ = run(capsys, "query", q, "--data", path)
+    assert out == "eventName    tags{}\n-----------  --------\nA            x\n             y\nB            z\n"
+
+
+def test_time_renders_readably_in_tables(tmp_path, capsys):
+    _, out, _ = run(capsys, "query", "index=main | head 1 | table _time", "--data", data(tmp_path))
+    assert out.splitlines()[2] == "2024-03-04 10:00:00"
+
+
+def test_query_error_goes_to_stderr_with_status_1(tmp_path, capsys):
+    status, out, err = run(capsys, "query", "index=main | stats count by", "--data", data(tmp_path))
+    assert (status, out) == (1, "")
+    assert err.startswith("Error in 'stats' command: The search ends too early.")
+    assert err.splitlines()[-1].endswith("^")
+
+
+def test_bad_data_line_is_reported_and_the_rest_loads(tmp_path, capsys):
+    path = data(tmp_path, bad_line=True)
+    status, out, err = run(capsys, "query", "index=main | stats count", "--data", path, "--format", "csv")
+    assert (status, out) == (0, "count\n2\n")
+    assert err.startswith(f"warning: {path}:2: malformed JSON")
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    status, _, err = run(capsys, "query", "x", "--data", str(tmp_path / "missing.json"))
+    assert status == 2 and "No such file" in err
+    assert subprocess.run([sys.executable, "-m", "spl_lite", "query"], capture_output=True).returncode == 2
+    assert subprocess.run([sys.executable, "-m", "spl_lite", "bogus"], capture_output=True).returncode == 2
+
+
+def test_run_spl_files(tmp_path, capsys):
+    f = tmp_path / "hunt.spl"
+    f.write_text("# Count by name\n# (a description)\nindex=main ```a comment```\n| stats count by eventName\n")
+    status, out, _ = run(capsys, "run", str(f), "--data", data(tmp_path), "--format", "csv")
+    assert (status, out) == (0, "eventName,count\nA,1\nB,1\n")
+    g = tmp_path / "bad.spl"
+    g.write_text("index=main | stast x\n")
+    status, out, err = run(capsys, "run", str(f), str(g), "--data", data(tmp_path))
+    assert status == 1
+    assert out.startswith(f"== {f}\n") and f"== {g}" in out
+    assert "did you mean 'stats'" in err
+
+
+def test_bundled_sample_is_the_default(capsys):
+    status, out, _ = run(capsys, "query", "| makeresults | eval n=1 | table n", "--format", "csv")
+    assert (status, out) == (0, "n\n1\n")
+    status, out, _ = run(capsys, "query", "sourcetype=aws:cloudtrail | stats count", "--format", "csv")
+    assert out == "count\n3000\n"
+
+
+def test_repl_plain_prompt(tmp_path):
+    script = "index=main |\n stats count\n.quit\n"
+    proc = subprocess.run([sys.executable, "-m", "spl_lite", "repl", "--data", data(tmp_path)], input=script,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    assert "count\n-------\n2" in proc.stdout

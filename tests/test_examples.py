@@ -1,0 +1,128 @@
+"""The example hunts and every search in the README run, and the hunts find the scenario."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+import spl_lite
+from conftest import ROOT
+from spl_lite.cli import main, read_spl_file
+
+HUNTS = sorted((ROOT / "examples" / "hunts").glob("*.spl"))
+README = (ROOT / "README.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def engine():
+    e = spl_lite.Engine()
+    e.load_sample()
+    return e
+
+
+def hunt(engine, name):
+    return engine.search(read_spl_file(ROOT / "examples" / "hunts" / f"{name}.spl"))
+
+
+def test_every_hunt_opens_with_a_comment_and_runs(engine):
+    assert len(HUNTS) == 5
+    for path in HUNTS:
+        assert path.read_text().startswith("# "), path
+        assert engine.search(read_spl_file(path)).rows, path
+
+
+def test_console_logins_without_mfa(engine):
+    rows = hunt(engine, "console_logins_without_mfa").rows
+    assert [(r["userIdentity.userName"], r["count"]) for r in rows] == [("bstoll", 4)]
+    assert rows[0]["src_ips"] == "198.51.100.77"
+    assert re.fullmatch(r"\d\d/\d\d/2024 \d\d:\d\d:\d\d", rows[0]["firstTime"])
+
+
+def test_access_denied_details(engine):
+    result = hunt(engine, "access_denied_details")
+    assert result.fields == ["_time", "awsRegion", "eventName", "userIdentity.userName", "sourceIPAddress",
+                             "userAgent", "errorMessage"]
+    web_admin = [r for r in result.rows if r["userIdentity.userName"] == "web_admin"]
+    assert len(web_admin) == 7
+    assert all("nullweb_admin" in r["errorMessage"] for r in web_admin)
+    times = [r["_time"] for r in result.rows]
+    assert times == sorted(times, reverse=True)
+
+
+def test_key_pair_activity(engine):
+    rows = hunt(engine, "key_pair_activity").rows
+    assert [(r["userIdentity.userName"], r["eventName"], r["requestParameters.keyName"], r["awsRegion"])
+            for r in rows] == [("frothly_admin", "CreateKeyPair", "BOTS", "us-west-1")]
+
+
+def test_errors_by_count(engine):
+    rows = hunt(engine, "errors_by_count").rows
+    counts = [r["count"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert rows[0]["errorCode"] == "AccessDenied"
+    total = engine.search("sourcetype=aws:cloudtrail errorCode=* | stats count").rows[0]["count"]
+    assert sum(counts) == total
+    assert 0.02 < total / len(engine.store) < 0.06  # a few percent of calls fail
+
+
+def test_actions_and_services(engine):
+    rows = hunt(engine, "actions_and_services").rows
+    assert len(rows) == 15
+    assert (rows[0]["service"], rows[0]["action"]) == ("ec2", "Describe")
+    assert all(r["action"] in ("Describe", "Get", "List", "Decrypt", "Assume", "Generate", "Create", "Lookup",
+                               "Put", "Run", "Stop", "Attach", "Authorize", "Console") for r in rows)
+
+
+def test_reads_dominate_the_sample(engine):
+    reads = engine.search("sourcetype=aws:cloudtrail eventName IN (Describe*, Get*, List*) | stats count").rows
+    assert reads[0]["count"] / len(engine.store) > 0.6
+
+
+def test_embed_example_runs():
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "embed.py")], capture_output=True, text=True,
+                         check=True).stdout
+    assert "web_admin: 7 denied calls" in out
+    assert "help: did you mean 'stats'?" in out
+
+
+def readme_searches() -> list[str]:
+    return re.findall(r"```spl\n(.*?)\n```", README, re.DOTALL)
+
+
+def readme_commands() -> list[list[str]]:
+    import shlex
+    return [shlex.split(line.strip())[1:] for line in README.splitlines()
+            if line.strip().startswith("spl-lite query") and "SPL" not in line and "~" not in line]
+
+
+def test_readme_searches_run(engine):
+    searches = readme_searches()
+    assert len(searches) == 3
+    for text in searches:
+        assert engine.search(text).rows, text
+
+
+def test_readme_command_lines_run(capsys):
+    commands = readme_commands()
+    assert commands
+    for argv in commands:
+        assert main(argv) == 0, argv
+    assert "BOTS" in capsys.readouterr().out
+
+
+def test_readme_error_example(capsys):
+    assert main(["query", "index=main | stast count"]) == 1
+    err = capsys.readouterr().err
+    block = README.split("$ spl-lite query \"index=main | stast count\"\n")[1].split("\n\n")[0]
+    assert err.strip() == "\n".join(line[4:] for line in block.splitlines()).strip()
+
+
+def test_readme_library_block_runs(tmp_path, monkeypatch):
+    block = re.search(r"```python\n(.*?)\n```", README, re.DOTALL).group(1)
+    (tmp_path / "logs.ndjson").write_text('{"eventName": "ConsoleLogin", "eventTime": "2024-03-04T00:00:00Z"}\n')
+    code = block.replace('"path/to/logs"', repr(str(tmp_path / "logs.ndjson")))
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # the README's own example, not user input
+    assert namespace["result"].rows == [{"count": 1}]
