@@ -66,14 +66,21 @@ class SortCommand(Command):
             if not isinstance(item, ast.Word):
                 continue
             if pos < first_key:
-                try:
+                if item.text.isdigit():
                     limit = int(item.text)
-                except ValueError:
-                    raise cls.error(f"Expected a number of results, got '{item.text}'.", item.span) from None
             elif item.text.lower() in ("d", "desc"):
                 reverse_all = True
             else:
                 keys.append(ast.SortKey(item.text, None, False, "auto", item.span))
+        first_word = next((i for i in args.items[:first_key] if isinstance(i, ast.Word)), None)
+        if first_word is not None and not first_word.text.isdigit():
+            # "sort bytes d": what parsed as a count is the first field, and a last bare "d" the flag.
+            keys.insert(0, ast.SortKey(first_word.text, None, False, "auto", first_word.span))
+            limit = opts.get("limit", DEFAULT_LIMIT)
+            last = keys[-1]
+            if len(keys) > 1 and last.sign is None and last.mode == "auto" and last.field.lower() in ("d", "desc"):
+                keys.pop()
+                reverse_all = True
         if not keys:
             raise cls.error("Missing the field to sort by.", args.span)
         return cls(args.span, tuple(resolve_keys(cls, keys)), limit, reverse_all)

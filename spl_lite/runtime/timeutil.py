@@ -31,10 +31,12 @@ def strftime(t: float, fmt: str) -> str:
     """C strftime in UTC, plus %N/%Q (subseconds, %3N = milliseconds), %s, %F, %T."""
     dt = _utc(t)
 
+    text = repr(float(t))
+    fraction = text.split(".")[1] if "." in text and "e" not in text else "0"
+
     def subsec(m):
         digits = int(m.group(1) or (3 if m.group(2) == "Q" else 9))
-        frac = f"{t - int(t):.9f}"[2:] if t >= 0 else "000000000"
-        return frac[:digits].ljust(digits, "0")
+        return fraction[:digits].ljust(digits, "0")
 
     fmt = _SUBSEC.sub(subsec, fmt)
     fmt = fmt.replace("%s", str(int(t))).replace("%F", "%Y-%m-%d").replace("%T", "%H:%M:%S")

@@ -1,0 +1,123 @@
+"""Properties that hold for any input (hypothesis)."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import spl_lite
+import spl_lite.engine as engine_module
+from spl_lite.syntax.parser import parse
+
+TOKENS = ["index=main", "a=1", "b=*", "NOT", "OR", "(", ")", "|", "stats", "count", "by", "a", "eval",
+          "x=", "1", "+", '"s"', "where", "table", ",", "sort", "-", "head", "5", "[", "]", "'q'", "=",
+          "rex", "field=a", '"(?<k>.)"', "dedup", "top", "limit=2", "fields", "rename", "as", "`m`", "```c```"]
+
+settings.register_profile("spl", max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("spl")
+
+values = st.sampled_from(["a", "b", "B", "10", "9", "100", "x y"])
+events = st.lists(st.fixed_dictionaries({}, optional={"f": values, "g": values,
+                                                      "m": st.lists(values, min_size=1, max_size=3)}),
+                  max_size=25)
+
+
+def engine_with(evs):
+    e = spl_lite.Engine(now=1700000000)
+    e.add_events([{"_time": 1700000000 - i, **ev} for i, ev in enumerate(evs)])
+    return e
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=12).map(" ".join))
+def test_parser_returns_a_pipeline_or_an_error_with_a_span(text):
+    try:
+        parse(text)
+    except spl_lite.SplError as e:
+        assert e.span is None or 0 <= e.span.start <= max(len(text), 1)
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=12).map(" ".join))
+def test_compile_never_crashes(text):
+    e = engine_with([{"a": 1}])
+    try:
+        e.compile(text).run()
+    except spl_lite.SplError:
+        pass
+
+
+@given(events, st.integers(0, 30))
+def test_head_returns_at_most_n(evs, n):
+    assert len(engine_with(evs).search(f"index=main | head {n}").rows) == min(n, len(evs))
+
+
+@given(events)
+def test_sort_is_idempotent_and_keeps_missing_last(evs):
+    e = engine_with(evs)
+    once = e.search("index=main | sort 0 f | table f g").rows
+    twice = e.search("index=main | sort 0 f | sort 0 f | table f g").rows
+    assert once == twice
+    present = [r["f"] is not None for r in once]
+    assert present == sorted(present, reverse=True)
+
+
+@given(events)
+def test_where_true_is_identity(evs):
+    e = engine_with(evs)
+    assert e.search("index=main | where true()").rows == e.search("index=main").rows
+
+
+@given(events)
+def test_stats_count_by_matches_counter(evs):
+    rows = engine_with(evs).search("index=main | stats count by f").rows
+    expected = Counter(ev["f"] for ev in evs if "f" in ev)
+    assert {r["f"]: r["count"] for r in rows} == dict(expected)
+
+
+@given(events)
+def test_stats_count_by_multivalue_counts_each_value(evs):
+    rows = engine_with(evs).search("index=main | stats count by m{}").rows
+    expected = Counter(x for ev in evs for x in ev.get("m", []))
+    assert {r["m{}"]: r["count"] for r in rows} == dict(expected)
+
+
+@given(events)
+def test_rename_round_trips(evs):
+    e = engine_with(evs)
+    assert e.search("index=main | rename f as zz | rename zz as f | table f g").rows == \
+        e.search("index=main | table f g").rows
+
+
+@given(events)
+def test_not_and_not_equal_partition_events(evs):
+    e = engine_with(evs)
+    n = len(e.search("index=main").rows)
+    eq = len(e.search("index=main f=a").rows)
+    ne = len(e.search("index=main f!=a").rows)
+    not_eq = len(e.search("index=main NOT f=a").rows)
+    missing = sum(1 for ev in evs if "f" not in ev)
+    assert eq + not_eq == n
+    assert ne == not_eq - missing
+
+
+QUERIES = [
+    "index=main | stats count, dc(g) as d, values(m{}) as v by f",
+    "index=main f=* | eval h=f.g | stats count by h",
+    "index=main | rex field=f \"(?<first>.)\" | stats count by first",
+    "index=main | rename f as ff | table ff g",
+    "index=main | sort 0 - f | dedup g | table f g",
+    "index=main | fields - g | stats count by f g",
+    "index=main | where isnotnull('m{}') | top f",
+    "index=main | eval n=mvcount('m{}') | stats sum(n) as s by g",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@given(evs=events)
+def test_projection_never_changes_an_answer(query, evs, monkeypatch):
+    e = engine_with(evs)
+    projected = e.search(query).rows
+    monkeypatch.setattr(engine_module, "fields_needed", lambda commands: None)
+    assert e.search(query).rows == projected
