@@ -13,7 +13,7 @@ from typing import Callable
 from ..errors import SplError
 from ..syntax import ast
 from .timeutil import time_modifier
-from .values import RAW, event_fields, field_getter, get_field, match_field_names, to_number, to_string, values_of
+from .values import event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
 
 Test = Callable[[dict], bool]
 _MISSING = object()
@@ -146,7 +146,7 @@ class SearchCompiler:
         def test(ev):
             raw = ev.get("_raw", _MISSING)
             if raw is _MISSING:
-                raw = ev.get(RAW)
+                raw = raw_bytes(ev)
             return raw is not None and match(raw)
         return test
 

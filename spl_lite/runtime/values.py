@@ -24,13 +24,25 @@ Value = Any
 Event = dict
 
 BODY = "\x00body"  # the parsed JSON body, shared with the store
-RAW = "\x00raw"  # the event's text as loaded (bytes straight from the file, or str): _raw
+RAW = "\x00raw"  # the event's text: str, bytes, or an offset into its file's buffer
 ORIGIN = "\x00origin"  # a dict shared by the events of one file: index, sourcetype, source, host
+BUFFER = "\x00buffer"  # in an origin: the file's bytes, which offsets in RAW point into
 METADATA = frozenset(("_raw", "index", "sourcetype", "source", "host"))
 
 
-def raw_text(event: Event) -> str | None:
+def raw_bytes(event: Event):
+    """The event's text as loaded: str or bytes (None for results that have no _raw)."""
     raw = event.get(RAW)
+    if type(raw) is int:
+        buffer = event[ORIGIN][BUFFER]
+        end = buffer.find(b"\n", raw)
+        line = buffer[raw:end if end >= 0 else len(buffer)]
+        return line[:-1] if line.endswith(b"\r") else line
+    return raw
+
+
+def raw_text(event: Event) -> str | None:
+    raw = raw_bytes(event)
     return raw.decode("utf-8", "replace") if type(raw) is bytes else raw
 
 
