@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
+
+import orjson
 from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +83,7 @@ class Engine:
              host: str = "localhost") -> LoadReport:
         """Load a file, a directory (recursively) or a glob of JSON event files."""
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host)
+        self.store.events()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
         return report
 
@@ -90,7 +93,6 @@ class Engine:
     def add_events(self, events, index: str = "main", sourcetype: str = "aws:cloudtrail",
                    host: str | None = None, source: str | None = None) -> int:
         """Add JSON event bodies; a "_time" key (epoch seconds) sets the time and is not in _raw."""
-        import orjson
         origins = Origins(source or "add_events", sourcetype, index, host or "localhost")
         made = []
         for body in events:

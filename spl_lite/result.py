@@ -1,12 +1,10 @@
 """Result: the rows a search returns, their columns in Splunk's order, and any warnings."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterator
 
 from .errors import did_you_mean
 from .runtime.values import BODY, event_fields, output_value
-from .syntax import ast
 
 
 class Result:
@@ -55,52 +53,13 @@ class Result:
         return self.to_table(max_rows=10)
 
 
-def referenced_fields(commands) -> tuple[set[str], set[str]]:
-    """(fields the query reads, fields it creates) from the commands' syntax trees."""
-    read: set[str] = set()
-    made: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, ast.FieldRef):
-            read.add(node.name)
-        elif isinstance(node, (ast.FieldMatch, ast.FieldIn)):
-            read.add(node.field)
-        elif isinstance(node, ast.Assignment):
-            made.add(node.target)
-        elif isinstance(node, ast.StatsAgg):
-            made.add(node.alias or node.text)
-        if dataclasses.is_dataclass(node):
-            for f in dataclasses.fields(node):
-                walk(getattr(node, f.name))
-        elif isinstance(node, (tuple, list)):
-            for x in node:
-                walk(x)
-
-    for c in commands:
-        walk(c)
-        for attr in ("fields", "by"):
-            for name in getattr(c, attr, ()) or ():
-                if isinstance(name, str):
-                    read.add(name)
-        for attr in ("field",):
-            v = getattr(c, attr, None)
-            if isinstance(v, str) and v:
-                read.add(v)
-        if getattr(c, "name", "") == "rename":
-            made.update(new for _, new in c.pairs)
-        if getattr(c, "name", "") == "rex":
-            from .functions.eval_conditional import regex
-            if not c.sed:
-                made.update(regex(c.pattern).groupindex)
-        alias = getattr(c, "alias", None) or getattr(c, "output", None)
-        if isinstance(alias, str):
-            made.add(alias)
-    return read, made
-
-
 def field_warnings(commands, store, rows) -> list[str]:
     """A warning for each field the query names that no event has, but one differing in case does."""
-    read, made = referenced_fields(commands)
+    read: set[str] = set()
+    made: set[str] = set()
+    for c in commands:
+        read |= (c.fields_read() or frozenset()) - made
+        made |= c.fields_written()
     candidates = {n for n in read - made if "*" not in n and not n.startswith("_")
                   and n not in ("index", "sourcetype", "source", "host", "earliest", "latest")}
     missing = sorted(n for n in candidates if not store.has_field(n))

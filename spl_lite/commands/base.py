@@ -173,25 +173,6 @@ def fields_needed(commands) -> frozenset[str] | None:
     return None
 
 
-class StreamingCommand(Command):
-    """A command that handles one event at a time; ``event_fn`` returns the new event or None."""
-
-    kind: ClassVar[Kind] = Kind.STREAMING
-
-    def event_fn(self, env) -> Callable[[Event], Event | None]:
-        raise NotImplementedError
-
-    def prepare(self, env) -> Runner:
-        fn = self.event_fn(env)
-
-        def run(events, ctx):
-            for ev in events:
-                out = fn(ev)
-                if out is not None:
-                    yield out
-        return run
-
-
 # ------------------------------------------------------------------ option converters
 
 def to_int(text: str) -> int:
@@ -227,5 +208,5 @@ def writable(ev: Event) -> Event:
     return copy_event(ev) if BODY in ev else ev
 
 
-__all__ = ["Command", "StreamingCommand", "Kind", "Pipeline", "RunContext", "to_int", "to_bool",
+__all__ = ["Command", "Kind", "Pipeline", "RunContext", "to_int", "to_bool",
            "to_text", "words", "writable"]

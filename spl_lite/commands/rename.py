@@ -50,6 +50,9 @@ class RenameCommand(Command):
             raise cls.error("Usage: rename [old_name AS/TO/-> new_name]+.", args.span)
         return cls(args.span, tuple(pairs))
 
+    def fields_written(self):
+        return frozenset(new for _, new in self.pairs)
+
     def fields_read(self):
         if any("*" in old for old, _ in self.pairs):
             return None

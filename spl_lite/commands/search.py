@@ -39,10 +39,6 @@ class SearchCommand(Command):
             terms = rest[0] if len(rest) == 1 else ast.And(rest, terms.span)
         return cls(span, terms, True)
 
-    @property
-    def kind_now(self) -> Kind:
-        return Kind.GENERATING if self.leading else Kind.STREAMING
-
     def prepare(self, env):
         test, time_range = compile_search(self.terms, env, leading=self.leading)
         if self.leading:

@@ -30,6 +30,9 @@ class StatsCommand(Command):
         aggs, by = split_stats_items(cls, args.items)
         return cls(args.span, tuple(aggs), by, opts.get("dedup_splitvals", False))
 
+    def fields_written(self):
+        return frozenset(a.alias or a.text for a in self.aggregates)
+
     def prepare(self, env):
         specs = compile_aggregates(self.aggregates, env, self.name)
         by = self.by

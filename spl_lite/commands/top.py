@@ -45,6 +45,10 @@ class TopCommand(Command):
         return cls(args.span, tuple(w.text for w in names),
                    tuple(w.text for w in by.fields) if by else (), tuple(sorted(opts.items())))
 
+    def fields_written(self):
+        o = dict(self.opts)
+        return frozenset((o.get("countfield", "count"), o.get("percentfield", "percent")))
+
     def prepare(self, env):
         o = dict(self.opts)
         limit = o.get("limit", 10)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import SplError
-from ..syntax import ast
 from .timeutil import time_modifier
 from .values import event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
 

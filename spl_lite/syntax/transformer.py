@@ -202,7 +202,9 @@ class ToAst(Transformer):
 
     def stats_agg(self, meta, children):
         func, arg, alias = children
-        text = self.text[meta.start_pos:(arg_end(meta, alias, self.text))].strip()
+        # Splunk names the column after the call as written: "dc(user)", "count(eval(x>1))".
+        end = alias.span.start if alias is not None else meta.end_pos
+        text = self.text[meta.start_pos:end].strip()
         return ast.StatsAgg(str(func), arg, alias.name.text if alias else None, text, Span.of(meta))
 
     def sort_target(self, meta, children):
@@ -258,10 +260,3 @@ class ToAst(Transformer):
         if name in ("bin", "bucket"):
             name = self.text[meta.start_pos:meta.start_pos + 6].split()[0].lower()
         return ast.CommandArgs(name, tuple(items), Span.of(meta), name_span)
-
-
-def arg_end(meta, alias, text) -> int:
-    """Where a stats call's own text ends: before ``AS alias`` when there is one."""
-    if alias is None:
-        return meta.end_pos
-    return alias.span.start
