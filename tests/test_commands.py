@@ -124,6 +124,12 @@ CASES = [
      [], [["a", "b"], ["true", "[1,2]"]]),
     ('| makeresults | eval a=10 % 3, b=-2 * 3, c=2 - -1, s="7" | eval d=s + 1, e=1 / 3 | table a b c d e',
      [], [["a", "b", "c", "d", "e"], ["1", "-6", "3", "8", "0.3333333333333333"]]),
+    # lower-case Boolean keywords: eval and where take them, search does not
+    ("index=main | where bytes>10 and user=\"alice\" or not bytes>1 | table bytes", E3, [["bytes"], ["300"], ["1"]]),
+    ("index=main | where user in (\"bob\") | table bytes", E3, [["bytes"], ["20"]]),
+    ("index=main | where in(user, \"bob\") and like(src, \"192.%\") | table bytes", E3, [["bytes"], ["20"]]),
+    ("index=main | eval notes=1, order=2, andy=3 | table notes order andy", E3[:1], [["notes", "order", "andy"], ["1", "2", "3"]]),
+    ("index=main user=bob or user=alice | table bytes", E3, [[]]),
     ("| makeresults | eval 'my field'=1, \"other\"=2 | table \"my field\" other", [], [["my field", "other"], ["1", "2"]]),
     ('| makeresults | eval t=if(searchmatch("x=1"), "y", "n") | table t', [], [["t"], ["n"]]),
     ("index=main | eval t=if(searchmatch(\"user=ALICE src=10.*\"), \"y\", \"n\") | table t", E3,
