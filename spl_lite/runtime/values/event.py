@@ -1,0 +1,180 @@
+"""The layout of an event and reading or writing its fields.
+
+An event is a plain dict of field name -> value. Events loaded from JSON keep their parsed
+body under the key ``BODY`` and resolve Splunk's flattened names (``a.b``, ``a{}.b``) from it
+on demand, so loading never pays for flattening and the body is shared, never copied. A flat
+key always wins over the body, and a flat ``None`` hides a body field (it was removed or
+set to null by a command).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .json import body_value, json_leaves, json_scalar, flatten
+from .scalar import Value
+
+Event = dict
+
+BODY = "\x00body"  # the parsed JSON body, shared with the store
+RAW = "\x00raw"  # the event's text: str, bytes, or an offset into its file's buffer
+ORIGIN = "\x00origin"  # a dict shared by the events of one file: index, sourcetype, source, host
+BUFFER = "\x00buffer"  # in an origin: the file's bytes, which offsets in RAW point into
+METADATA = frozenset(("_raw", "index", "sourcetype", "source", "host"))
+
+
+def raw_bytes(event: Event):
+    """The event's text as loaded: str or bytes (None for results that have no _raw)."""
+    raw = event.get(RAW)
+    if type(raw) is int:
+        buffer = event[ORIGIN][BUFFER]
+        end = buffer.find(b"\n", raw)
+        line = buffer[raw:end if end >= 0 else len(buffer)]
+        return line[:-1] if line.endswith(b"\r") else line
+    return raw
+
+
+def raw_text(event: Event) -> str | None:
+    raw = raw_bytes(event)
+    return raw.decode("utf-8", "replace") if type(raw) is bytes else raw
+
+
+def _metadata(event: Event, name: str) -> Value:
+    if name == "_raw":
+        return raw_text(event)
+    origin = event.get(ORIGIN)
+    return origin.get(name) if origin is not None else None
+
+
+def get_field(event: Event, name: str) -> Value:
+    """The value of a field in an event (None when missing)."""
+    if name in event:
+        return event[name]
+    body = event.get(BODY)
+    if body is None:
+        return None
+    if name in METADATA:
+        return _metadata(event, name)
+    return body_value(body, name)
+
+
+_MISSING = object()
+_GETTERS: dict[str, "Callable[[Event], Value]"] = {}
+
+
+def field_getter(name: str):
+    """A fast function event -> value for one field name (what get_field does, specialised)."""
+    getter = _GETTERS.get(name)
+    if getter is None:
+        getter = _GETTERS[name] = _make_getter(name)
+    return getter
+
+
+def _make_getter(name: str):
+    if name in METADATA or "{" in name:
+        return lambda ev: get_field(ev, name)
+    keys = name.split(".")
+    if len(keys) == 1:
+        def get_top(ev):
+            v = ev.get(name, _MISSING)
+            if v is not _MISSING:
+                return v
+            body = ev.get(BODY)
+            if body is None:
+                return None
+            v = body.get(name)
+            if type(v) is str:
+                return v
+            if v is None:
+                return "null" if name in body else None
+            return None if type(v) is dict or type(v) is list else json_scalar(v)
+        return get_top
+    parents, last = keys[:-1], keys[-1]
+
+    def get_nested(ev):
+        v = ev.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
+        body = ev.get(BODY)
+        if body is None:
+            return None
+        node = body
+        for k in parents:
+            nxt = node.get(k)
+            if type(nxt) is not dict:
+                if nxt is None and k not in node:
+                    prefix = k + "."
+                    for key in node:
+                        if key.startswith(prefix):
+                            return body_value(body, name)  # a key that holds dots
+                    return None
+                return body_value(body, name)  # arrays, or keys that hold dots
+            node = nxt
+        v = node.get(last, _MISSING)
+        if type(v) is str:
+            return v
+        if v is _MISSING:
+            return None if name not in body else body_value(body, name)
+        if v is None:
+            return "null"
+        return None if type(v) is dict or type(v) is list else json_scalar(v)
+    return get_nested
+
+
+def event_fields(event: Event) -> dict:
+    """Every non-null field of the event, flattened, as a new dict."""
+    body = event.get(BODY)
+    out = flatten(body) if body is not None else {}
+    if body is not None:
+        for name in METADATA:
+            v = _metadata(event, name)
+            if v is not None:
+                out[name] = v
+    for k, v in event.items():
+        if k[:1] == "\x00":
+            continue
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = v
+    return out
+
+
+def field_names(event: Event) -> set[str]:
+    """The names of the event's non-null fields."""
+    body = event.get(BODY)
+    out: set[str] = set()
+    if body is not None:
+        json_leaves(body, "", lambda key, v: out.add(key))
+        out.update(n for n in METADATA if _metadata(event, n) is not None)
+    for k, v in event.items():
+        if k[:1] == "\x00":
+            continue
+        if v is None:
+            out.discard(k)
+        else:
+            out.add(k)
+    return out
+
+
+def set_field(event: Event, name: str, value: Value) -> None:
+    """Write a field on an event that the caller already owns (a copy)."""
+    if type(value) is list:
+        if not value:
+            value = None
+        elif len(value) == 1:
+            value = value[0]
+    event[name] = value
+
+
+def remove_field(event: Event, name: str) -> None:
+    """Remove a field from an event the caller owns; a body field is hidden, not deleted."""
+    if BODY in event:
+        event[name] = None
+    else:
+        event.pop(name, None)
+
+
+def copy_event(event: Event) -> Event:
+    """A copy that a command may write to; the JSON body stays shared."""
+    return dict(event)
+

@@ -1,0 +1,203 @@
+"""Single values and multivalues: null, number/string coercion, comparison, sort order, wildcards."""
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from typing import Any, Iterator
+
+Value = Any
+
+
+# ------------------------------------------------------------------ multivalue
+
+def values_of(v: Value) -> list:
+    """The single values of a field: [] for null, the list for a multivalue."""
+    if v is None:
+        return []
+    if type(v) is list:
+        return v
+    return [v]
+
+
+def first_value(v: Value) -> Value:
+    if type(v) is list:
+        return v[0] if v else None
+    return v
+
+
+# ------------------------------------------------------------------ numbers and strings
+
+_NUM_RE = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*\Z")
+
+
+def to_number(v: Value) -> int | float | None:
+    """A number when the value looks like one (eval reads "8080" as 8080), else None."""
+    t = type(v)
+    if t is int or t is float:
+        return v
+    if t is bool:
+        return None
+    if t is list:
+        return to_number(v[0]) if len(v) == 1 else None
+    if t is str:
+        if not v or not _NUM_RE.match(v):
+            if v in ("nan", "NaN"):
+                return math.nan
+            return None
+        s = v.strip()
+        try:
+            return int(s)
+        except ValueError:
+            return float(s)
+    return None
+
+
+
+
+def format_number(n: float | int) -> str:
+    """Splunk prints integral doubles without a decimal point and others at full precision."""
+    if type(n) is int:
+        return str(n)
+    if math.isnan(n):
+        return "nan"
+    if math.isinf(n):
+        return "inf" if n > 0 else "-inf"
+    if n == int(n) and abs(n) < 1e16:
+        return str(int(n))
+    return repr(n)
+
+
+def to_string(v: Value) -> str | None:
+    """The text of a single value (None stays None; a multivalue gives its first value)."""
+    t = type(v)
+    if t is str:
+        return v
+    if v is None:
+        return None
+    if t is bool:
+        return "True" if v else "False"
+    if t is int or t is float:
+        return format_number(v)
+    if t is list:
+        return to_string(v[0]) if v else None
+    if isinstance(v, Rounded):
+        return str(v)
+    return str(v)
+
+
+class Rounded(float):
+    """A number that remembers how many decimals round() gave it: round(0.80499,4) -> 0.8050."""
+
+    __slots__ = ("decimals",)
+
+    def __new__(cls, value: float, decimals: int):
+        obj = super().__new__(cls, value)
+        obj.decimals = decimals
+        return obj
+
+    def __str__(self) -> str:
+        return f"{float(self):.{self.decimals}f}"
+
+
+
+
+def output_value(v: Value) -> Value:
+    """A value as Result.rows holds it: str, int, float, list or None."""
+    t = type(v)
+    if t is list:
+        # A multivalue of one value is a single value; of none, null.
+        if len(v) < 2:
+            return output_value(v[0]) if v else None
+        return [output_value(x) for x in v]
+    if t is Rounded:
+        return v  # a float that prints with round()'s decimals
+    if t is float and v == int(v) and abs(v) < 1e16 and not math.isinf(v):
+        return int(v)
+    return v
+
+
+# ------------------------------------------------------------------ comparison
+
+def compare_values(a: Value, b: Value) -> int:
+    """eval's comparison: numeric when both sides are numbers, else case-sensitive text."""
+    na, nb = to_number(a), to_number(b)
+    if na is not None and nb is not None:
+        return (na > nb) - (na < nb)
+    sa, sb = to_string(a), to_string(b)
+    return (sa > sb) - (sa < sb)
+
+
+def _ip_key(s: str):
+    try:
+        ip = ipaddress.ip_address(s)
+    except ValueError:
+        return None
+    return (ip.version, int(ip))
+
+
+def sort_key_auto(v: Value) -> tuple:
+    """Order used by sort's auto mode and by stats group rows.
+
+    Numbers first, numerically; then IP addresses; then strings by UTF-8 bytes, so digits
+    sort before upper case before lower case.
+    """
+    v = first_value(v)
+    n = to_number(v)
+    if n is not None and not (type(n) is float and math.isnan(n)):
+        return (0, n, "")
+    s = to_string(v)
+    if s is None:
+        return (3, 0, "")
+    ip = _ip_key(s) if s[:1].isdigit() or ":" in s else None
+    if ip is not None:
+        return (1, ip, "")
+    return (2, 0, s)
+
+
+def sort_key_str(v: Value) -> tuple:
+    s = to_string(first_value(v))
+    return (3, 0, "") if s is None else (2, 0, s)
+
+
+def sort_key_num(v: Value) -> tuple:
+    n = to_number(first_value(v))
+    if n is None:
+        return sort_key_str(v)
+    return (0, n, "")
+
+
+def sort_key_ip(v: Value) -> tuple:
+    s = to_string(first_value(v))
+    ip = _ip_key(s) if s is not None else None
+    return (1, ip, "") if ip is not None else sort_key_str(v)
+
+
+
+
+# ------------------------------------------------------------------ wildcards
+
+_WILDCARD_CACHE: dict[tuple[str, bool], re.Pattern] = {}
+
+
+def wildcard_regex(pattern: str, ignore_case: bool = True) -> re.Pattern:
+    """A compiled regex for a Splunk wildcard pattern where ``*`` matches any run."""
+    key = (pattern, ignore_case)
+    rx = _WILDCARD_CACHE.get(key)
+    if rx is None:
+        body = ".*".join(re.escape(p) for p in pattern.split("*"))
+        rx = re.compile(body + r"\Z", re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+        _WILDCARD_CACHE[key] = rx
+    return rx
+
+
+def match_field_names(pattern: str, names) -> Iterator[str]:
+    """Field names matching a wildcard pattern (field names are case-sensitive)."""
+    if "*" not in pattern:
+        if pattern in names:
+            yield pattern
+        return
+    rx = wildcard_regex(pattern, ignore_case=False)
+    for n in names:
+        if rx.match(n):
+            yield n
