@@ -73,21 +73,6 @@ def _make_getter(name: str):
     if name in METADATA or "{" in name:
         return lambda ev: get_field(ev, name)
     keys = name.split(".")
-    if len(keys) == 1:
-        def get_top(ev):
-            v = ev.get(name, _MISSING)
-            if v is not _MISSING:
-                return v
-            body = ev.get(BODY)
-            if body is None:
-                return None
-            v = body.get(name)
-            if type(v) is str:
-                return v
-            if v is None:
-                return "null" if name in body else None
-            return None if type(v) is dict or type(v) is list else json_scalar(v)
-        return get_top
     parents, last = keys[:-1], keys[-1]
 
     def get_nested(ev):
@@ -114,8 +99,6 @@ def _make_getter(name: str):
             return v
         if v is _MISSING:
             return None if name not in body else body_value(body, name)
-        if v is None:
-            return "null"
         return None if type(v) is dict or type(v) is list else json_scalar(v)
     return get_nested
 

@@ -27,27 +27,19 @@ def json_leaves(obj: dict, prefix: str, emit: Callable[[str, Any], None]) -> Non
     """Call ``emit(name, value)`` for every leaf of a JSON object, named as Splunk names it:
     nested keys joined with ".", arrays marked "{}"; empty objects and arrays give nothing."""
     for k, v in obj.items():
-        key = prefix + k
-        t = type(v)
-        if t is dict:
-            if v:
-                json_leaves(v, key + ".", emit)
-        elif t is list:
-            _array_leaves(v, key + "{}", emit)
-        else:
-            emit(key, v)
+        _leaves(prefix + k, v, emit)
 
 
-def _array_leaves(arr: list, key: str, emit) -> None:
-    for v in arr:
-        t = type(v)
-        if t is dict:
-            if v:
-                json_leaves(v, key + ".", emit)
-        elif t is list:
-            _array_leaves(v, key + "{}", emit)
-        else:
-            emit(key, v)
+def _leaves(key: str, v: Any, emit) -> None:
+    t = type(v)
+    if t is dict:
+        for k, child in v.items():
+            _leaves(key + "." + k, child, emit)
+    elif t is list:
+        for child in v:
+            _leaves(key + "{}", child, emit)
+    else:
+        emit(key, v)
 
 
 def flatten(body: dict, prefix: str = "", out: dict | None = None) -> dict:
