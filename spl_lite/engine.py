@@ -9,6 +9,7 @@ from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalog import Catalog, command_infos, eval_function_infos, lookup_files, stats_function_infos, top_values
 from .commands import COMMANDS, NOT_YET, Kind, Pipeline, RunContext
 from .commands.base import fields_needed
 from .commands.eval import EvalCommand
@@ -47,23 +48,58 @@ class Query:
     commands: tuple
     warnings: tuple[str, ...] = ()
 
-    def run(self) -> Result:
+    def run(self, timing: bool = False) -> Result:
+        """Run the search; with ``timing``, Result.timings holds each command's own time."""
         engine = self.engine
         now = engine.now if engine.now is not None else int(time.time())
         warnings = list(self.warnings)
         ctx = RunContext(engine, now, warnings)
         env = _Env(engine, now)
+        clocks = [_Clock() for _ in self.commands] if timing else []
         try:
             runners = [c.prepare(env) for c in self.commands]
             stream = iter(())
-            for runner in runners:
-                stream = runner(stream, ctx)
+            for i, runner in enumerate(runners):
+                started = time.perf_counter()
+                stream = runner(stream, ctx)  # some commands (sort, tail) do their work here
+                if timing:
+                    clocks[i].seconds += time.perf_counter() - started
+                    stream = clocks[i].wrap(stream)
             rows = list(stream)
         except SplError as e:
             raise e.with_query(self.expanded) from None
         result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
         warnings.extend(field_warnings(self.commands, engine.store, rows))
+        if timing:
+            # Each clock includes the commands before it; take those away.
+            inclusive = [c.seconds for c in clocks]
+            result.timings = [(self._command_text(c), t - (inclusive[i - 1] if i else 0.0))
+                              for i, (c, t) in enumerate(zip(self.commands, inclusive))]
         return result
+
+    def _command_text(self, command) -> str:
+        span = command.span
+        text = self.expanded[span.start:span.end].strip() if span else command.name
+        return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Clock:
+    """Time spent getting results out of one stage of the pipeline (and the stages before it)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def wrap(self, stream):
+        it = iter(stream)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(it)
+            except StopIteration:
+                self.seconds += time.perf_counter() - start
+                return
+            self.seconds += time.perf_counter() - start
+            yield item
 
 
 class Engine:
@@ -104,6 +140,17 @@ class Engine:
             made.append(make_event(body, raw, origins))
         return self.store.add(made)
 
+    def catalog(self) -> Catalog:
+        """What a user may type against this engine: fields (ranked by how many events have
+        them) and their values, macros, lookup files, commands and functions."""
+        store = self.store
+        return Catalog(
+            fields=store.field_catalog(), values=lambda name, n=10: top_values(store.column(name), n),
+            macros={k: m.definition for k, m in sorted(self.macros.items())},
+            lookups=lookup_files(self.lookups_dir), commands=command_infos(),
+            eval_functions=eval_function_infos(self.eval_functions),
+            stats_functions=stats_function_infos(), events=len(store))
+
     def define_macro(self, name: str, definition: str, args=()) -> None:
         m = Macro(name, definition, tuple(args))
         self.macros[m.key] = m
@@ -132,7 +179,8 @@ class Engine:
     def _commands(self, pipeline: Pipeline, text: str) -> list:
         commands = []
         if not pipeline.starts_with_pipe:
-            commands.append(SearchCommand.leading_search(pipeline.leading, pipeline.span))
+            end = text.rfind("|", 0, pipeline.commands[0].span.start) if pipeline.commands else len(text)
+            commands.append(SearchCommand.leading_search(pipeline.leading, Span(0, end)))
         for i, args in enumerate(pipeline.commands):  # noqa: B007
             cls = COMMANDS.get(args.name.lower())
             if cls is None:

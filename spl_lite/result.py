@@ -15,6 +15,7 @@ class Result:
         self.rows = rows
         self.warnings = warnings
         self.kind = kind
+        self.timings: list[tuple[str, float]] = []  # (command, seconds), from Query.run(timing=True)
 
     @classmethod
     def from_events(cls, events: list[dict], *, tabular: bool, warnings: list[str]) -> "Result":

@@ -71,6 +71,7 @@ class RexCommand(Command):
     example: ClassVar[str] = 'rex field=eventName "^(?<action>[A-Z][a-z]+)(?<object>.*)$"'
     options: ClassVar[dict] = {"field": to_text, "max_match": to_int, "mode": to_text,
                                "offset_field": to_text}
+    option_values: ClassVar[dict] = {"mode": ("sed",)}
 
     field: str = "_raw"
     pattern: str = ""

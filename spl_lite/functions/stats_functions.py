@@ -25,6 +25,7 @@ class StatsFunction:
 
 @stats_function("count", "c")
 class Count(StatsFunction):
+    """The number of events, or of values of a field (each value of a multivalue counts)."""
     takes_field = False
 
     def __init__(self):
@@ -39,6 +40,7 @@ class Count(StatsFunction):
 
 @stats_function("dc", "distinct_count", "estdc")
 class DistinctCount(StatsFunction):
+    """The number of distinct values, compared as text."""
     def __init__(self):
         self.seen = set()
 
@@ -63,24 +65,28 @@ class _Numbers(StatsFunction):
 
 @stats_function("sum")
 class Sum(_Numbers):
+    """The sum of the numeric values."""
     def result(self):
         return sum(self.nums) if self.nums else None
 
 
 @stats_function("sumsq")
 class SumSq(_Numbers):
+    """The sum of the squares of the numeric values."""
     def result(self):
         return sum(n * n for n in self.nums) if self.nums else None
 
 
 @stats_function("avg", "mean")
 class Avg(_Numbers):
+    """The mean of the numeric values."""
     def result(self):
         return sum(self.nums) / len(self.nums) if self.nums else None
 
 
 @stats_function("range")
 class Range(_Numbers):
+    """The largest numeric value minus the smallest."""
     def result(self):
         return max(self.nums) - min(self.nums) if self.nums else None
 
@@ -108,11 +114,13 @@ class _Extreme(StatsFunction):
 
 @stats_function("min")
 class Min(_Extreme):
+    """The smallest value: numeric when any value is a number, else by text."""
     pick = min
 
 
 @stats_function("max")
 class Max(_Extreme):
+    """The largest value: numeric when any value is a number, else by text."""
     pick = max
 
 
@@ -126,18 +134,21 @@ def _variance(nums, sample: bool):
 
 @stats_function("var")
 class Var(_Numbers):
+    """The sample variance of the numeric values."""
     def result(self):
         return _variance(self.nums, True)
 
 
 @stats_function("varp")
 class VarP(_Numbers):
+    """The population variance of the numeric values."""
     def result(self):
         return _variance(self.nums, False)
 
 
 @stats_function("stdev")
 class Stdev(_Numbers):
+    """The sample standard deviation of the numeric values."""
     def result(self):
         v = _variance(self.nums, True)
         return None if v is None else math.sqrt(v)
@@ -145,6 +156,7 @@ class Stdev(_Numbers):
 
 @stats_function("stdevp")
 class StdevP(_Numbers):
+    """The population standard deviation."""
     def result(self):
         v = _variance(self.nums, False)
         return None if v is None else math.sqrt(v)
@@ -152,6 +164,7 @@ class StdevP(_Numbers):
 
 @stats_function("median")
 class Median(_Numbers):
+    """The middle value (the upper middle one for an even count)."""
     def result(self):
         if not self.nums:
             return None
@@ -161,7 +174,7 @@ class Median(_Numbers):
 
 
 class Percentile(_Numbers):
-    """perc<N>/p<N>: linear interpolation at rank N/100 x (n-1), as the docs' examples show."""
+    """The N-th percentile: perc95(x), p99.9(x) (linear interpolation, as Splunk's examples show)."""
     pct = 50.0
 
     def result(self):
@@ -191,6 +204,7 @@ def percentile_function(name: str):
 
 @stats_function("mode")
 class Mode(StatsFunction):
+    """The most frequent value."""
     def __init__(self):
         self.counts = Counter()
 
@@ -203,6 +217,7 @@ class Mode(StatsFunction):
 
 @stats_function("values")
 class Values(StatsFunction):
+    """The distinct values, sorted as text, as a multivalue."""
     def __init__(self):
         self.seen = set()
 
@@ -216,6 +231,7 @@ class Values(StatsFunction):
 
 @stats_function("list")
 class List(StatsFunction):
+    """Every value in order, up to 100, as a multivalue."""
     def __init__(self):
         self.items = []
 
@@ -229,6 +245,7 @@ class List(StatsFunction):
 
 @stats_function("first")
 class First(StatsFunction):
+    """The value of the first event (the newest)."""
     def __init__(self):
         self.value = None
 
@@ -242,6 +259,7 @@ class First(StatsFunction):
 
 @stats_function("last")
 class Last(StatsFunction):
+    """The value of the last event (the oldest)."""
     def __init__(self):
         self.value = None
 
@@ -270,6 +288,7 @@ class _ByTime(StatsFunction):
 
 @stats_function("earliest")
 class Earliest(_ByTime):
+    """The value of the event with the earliest _time."""
     def better(self, t, best):
         return t <= best
 
@@ -279,6 +298,7 @@ class Earliest(_ByTime):
 
 @stats_function("latest")
 class Latest(_ByTime):
+    """The value of the event with the latest _time."""
     def better(self, t, best):
         return t > best
 
@@ -288,12 +308,14 @@ class Latest(_ByTime):
 
 @stats_function("earliest_time")
 class EarliestTime(Earliest):
+    """The earliest _time of the field."""
     def result(self):
         return self.time
 
 
 @stats_function("latest_time")
 class LatestTime(Latest):
+    """The latest _time of the field."""
     def result(self):
         return self.time
 

@@ -260,5 +260,5 @@ class EventStore:
             counts: Counter = Counter()
             for ev in self._events:
                 counts.update(field_names(ev))
-            self._catalog = dict(counts.most_common())
+            self._catalog = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return self._catalog
