@@ -45,7 +45,8 @@ def read_spl_file(path: Path) -> str:
     return "\n".join(lines).strip()
 
 
-def make_engine(args) -> Engine:
+def make_engine(args) -> tuple[Engine, str]:
+    """The engine with the data loaded, and a sentence saying what was loaded."""
     engine = Engine(addons=not args.no_addons, now=args.now)
     started = time.perf_counter()
     reports = [engine.load(d, sourcetype=args.sourcetype) for d in args.data] if args.data \
@@ -56,11 +57,11 @@ def make_engine(args) -> Engine:
     if len(errors) > MAX_LOAD_ERRORS_SHOWN:
         print(f"warning: ... and {len(errors) - MAX_LOAD_ERRORS_SHOWN} more malformed records skipped",
               file=sys.stderr)
-    if sys.stderr.isatty():
-        files = sum(r.files for r in reports)
-        print(f"loaded {len(engine.store)} events from {files} files in "
-              f"{time.perf_counter() - started:.2f}s", file=sys.stderr)
-    return engine
+    events = sum(r.events for r in reports)
+    files = sum(r.files for r in reports)
+    what = "the bundled sample" if not args.data else f"{files} file{'s' if files != 1 else ''}"
+    message = f"Loaded {events:,} events from {what} in {time.perf_counter() - started:.2f}s."
+    return engine, message
 
 
 def run_search(engine: Engine, text: str, fmt: str) -> int:
@@ -77,9 +78,9 @@ def run_search(engine: Engine, text: str, fmt: str) -> int:
     return 0
 
 
-def repl(engine: Engine) -> int:
-    """A plain prompt: a search per line; a line ending in '|' continues on the next."""
-    print(f"spl_lite: {len(engine.store)} events loaded. End a line with '|' to continue; .quit leaves.")
+def plain_repl(engine: Engine, loaded: str) -> int:
+    """Without a terminal (input piped in): a search per line; a line ending in '|' continues."""
+    print(f"{loaded} End a line with '|' to continue; .quit leaves.")
     buffer = ""
     while True:
         try:
@@ -103,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["repl", *(argv or [])])
     try:
-        engine = make_engine(args)
+        engine, loaded = make_engine(args)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
         print(f"spl-lite: {e}", file=sys.stderr)
         return 2
+    if sys.stderr.isatty() and args.command != "repl":
+        print(loaded, file=sys.stderr)
     if args.command == "query":
         return run_search(engine, args.spl, args.format)
     if args.command == "run":
@@ -120,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(("\n" if i else "") + f"== {name}")
             status = max(status, run_search(engine, read_spl_file(path), args.format))
         return status
-    return repl(engine)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from .repl.app import run_repl
+        return run_repl(engine, loaded)
+    return plain_repl(engine, loaded)
 
 
 if __name__ == "__main__":

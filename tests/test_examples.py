@@ -136,3 +136,36 @@ def test_readme_library_block_runs(tmp_path, monkeypatch):
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # the README's own example, not user input
     assert namespace["result"].rows == [{"count": 1}]
+
+
+def readme_repl_searches() -> list[tuple[str, list[str]]]:
+    """(search, the lines the README shows after it) for each search typed in the REPL session."""
+    block = README.split("## The REPL")[1].split("\n\n    $ spl-lite\n")[1].split("\n\n")[0]
+    lines = [line[4:] for line in block.splitlines()]
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("spl> ") and "<Tab>" not in line and not line[5:].startswith("."):
+            text = line[5:]
+            i += 1
+            while i < len(lines) and lines[i].startswith("...> "):
+                text += "\n" + lines[i][5:]
+                i += 1
+            shown = []
+            while i < len(lines) and not lines[i].startswith("spl> "):
+                shown.append(lines[i])
+                i += 1
+            out.append((text, shown))
+        else:
+            i += 1
+    return out
+
+
+def test_readme_repl_session(engine):
+    searches = readme_repl_searches()
+    assert len(searches) == 2
+    for text, shown in searches:
+        result = engine.search(text)
+        if shown:
+            assert result.to_table().splitlines() == shown[:-1]
+            assert shown[-1].startswith(f"{len(result.rows)} results in")

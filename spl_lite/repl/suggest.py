@@ -40,7 +40,7 @@ def fuzzy_score(typed: str, candidate: str) -> tuple | None:
         return (0, 0, 0)
     t, c = typed.lower(), candidate.lower()
     if c.startswith(t):
-        return (0, 0, len(c))
+        return (0, 0, 0)
     pos, start, last = 0, -1, -1
     for ch in t:
         pos = c.find(ch, pos)
@@ -103,8 +103,8 @@ def _rank(typed: str, items: list[Suggestion], limit: int) -> list[Suggestion]:
     for order, s in enumerate(items):
         key = fuzzy_score(typed.lstrip("'"), (s.display or s.text).lstrip("'"))
         if key is not None:
-            scored.append((key[0], key[1], order, s))
-    scored.sort(key=lambda x: (x[0], x[1], x[2]))
+            scored.append((key, order, s))
+    scored.sort(key=lambda x: (x[0], x[1]))
     seen, out = set(), []
     for *_, s in scored:
         if s.text not in seen:
@@ -115,9 +115,8 @@ def _rank(typed: str, items: list[Suggestion], limit: int) -> list[Suggestion]:
 
 def _fields(catalog: Catalog, typed: str, quoted_for_eval: bool = False) -> list[Suggestion]:
     out = []
-    for name, count in catalog.fields.items():
-        if name.startswith("\x00"):
-            continue
+    # Internal fields (_raw, _time) after the others, which users group and filter by.
+    for name, count in sorted(catalog.fields.items(), key=lambda kv: kv[0].startswith("_")):
         text = _quote_eval_field(name) if quoted_for_eval else name
         share = f"{100 * count / catalog.events:.0f}% of events" if catalog.events else ""
         out.append(Suggestion(text, "field", share, len(typed), display=name))
@@ -145,7 +144,7 @@ def _candidates(tokens, accepts, typed, command, catalog) -> list[Suggestion]:
         return _fields(catalog, typed, quoted_for_eval=True) + funcs + keywords
     if "ARG_WORD" in accepts:
         return _argument_candidates(tokens, accepts, typed, command, catalog)
-    return []
+    return [Suggestion(word, "keyword", "", n) for term, word in KEYWORDS.items() if term in accepts]
 
 
 def _search_candidates(tokens, accepts, typed, catalog) -> list[Suggestion]:
@@ -178,11 +177,12 @@ def _argument_candidates(tokens, accepts, typed, command, catalog) -> list[Sugge
         if info is not None and last_type != "LPAR" else []
     if command in STATS_LIKE and last_type != "LPAR":
         # Before BY come the aggregates; after it, the fields to group by.
-        if not any(t.type == "_BY" for t in tokens[_command_start(tokens):]):
-            funcs = [Suggestion(name if name in ("count", "c") else f"{name}(", "function",
-                                f"{f.usage}  {f.summary}", n, display=name)
-                     for name, f in catalog.stats_functions.items() if "<" not in name]
-            return funcs + keywords + options
+        if any(t.type == "_BY" for t in tokens[_command_start(tokens):]):
+            return _fields(catalog, typed) + options
+        funcs = [Suggestion(name if name in ("count", "c") else f"{name}(", "function",
+                            f"{f.usage}  {f.summary}", n, display=name)
+                 for name, f in catalog.stats_functions.items() if "<" not in name]
+        return keywords + funcs + options
     out = _fields(catalog, typed)
     if command == "sort" and last_type != "LPAR":
         out = [Suggestion(f, "function", "sort as", n) for f in SORT_FUNCTIONS] + out
