@@ -28,12 +28,17 @@ SAMPLE_DATA = Path(__file__).parent / "data" / "cloudtrail_sample.json.gz"
 
 
 class _Env:
-    """What compiling sees: the function registries and the search's notion of now."""
+    """What compiling sees: the function registries, the search's notion of now, the query text,
+    and whether this is the validation at compile time (subsearches are checked, not run)."""
 
-    def __init__(self, engine: "Engine", now: float | None):
+    def __init__(self, engine: "Engine", now: float | None, text: str = "", validating: bool = False,
+                 warnings: list | None = None):
         self.engine = engine
         self.eval_functions = engine.eval_functions
         self._now = now
+        self.text = text
+        self.validating = validating
+        self.warnings = warnings if warnings is not None else []
 
     def now_value(self) -> float:
         return self._now if self._now is not None else int(time.time())
@@ -54,7 +59,7 @@ class Query:
         now = engine.now if engine.now is not None else int(time.time())
         warnings = list(self.warnings)
         ctx = RunContext(engine, now, warnings)
-        env = _Env(engine, now)
+        env = _Env(engine, now, self.expanded, warnings=warnings)
         clocks = [_Clock() for _ in self.commands] if timing else []
         try:
             runners = [c.prepare(env) for c in self.commands]
@@ -105,10 +110,12 @@ class _Clock:
 class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
-    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None):
+    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *, geoip=None):
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
+        self.geoip = geoip
+        self._geoip_reader = None
         self.store = EventStore()
         self.macros: dict[str, Macro] = {}
         self.eval_functions = ChainMap({}, EVAL_FUNCTIONS)
@@ -151,6 +158,13 @@ class Engine:
             eval_functions=eval_function_infos(self.eval_functions),
             stats_functions=stats_function_infos(), events=len(store))
 
+    def geoip_reader(self, span=None):
+        """The GeoIP database reader for iplocation (opened once); SplError when none is set."""
+        if self._geoip_reader is None:
+            from .commands.iplocation import open_geoip
+            self._geoip_reader = open_geoip(self.geoip, span)
+        return self._geoip_reader
+
     def define_macro(self, name: str, definition: str, args=()) -> None:
         m = Macro(name, definition, tuple(args))
         self.macros[m.key] = m
@@ -166,7 +180,7 @@ class Engine:
         try:
             pipeline = parse(expanded)
             commands = self._commands(pipeline, expanded)
-            env = _Env(self, self.now)
+            env = _Env(self, self.now, expanded, validating=True)
             for c in commands:
                 c.prepare(env)  # compiles expressions and search terms: fails here, not mid-run
         except SplError as e:
@@ -195,7 +209,7 @@ class Engine:
                                    f"makeresults, not '{args.name}'.", command="SearchParser",
                                    span=args.name_span,
                                    hint="drop the leading '|' to search the loaded events")
-            elif generating and (i > 0 or not pipeline.starts_with_pipe):
+            elif generating and (i > 0 or not pipeline.starts_with_pipe) and not getattr(cmd, "appends", False):
                 raise SplError(f"'{args.name}' generates results, so it must be the first command "
                                f"of the search, after a leading '|'.", command=args.name,
                                span=args.name_span)
@@ -203,6 +217,37 @@ class Engine:
         if commands and isinstance(commands[0], SearchCommand) and commands[0].leading:
             commands[0] = dataclasses.replace(commands[0], fields=fields_needed(commands[1:]))
         return commands
+
+
+def _subsearch_methods():
+    """Engine methods for subsearches: validate one at compile time, run one with Splunk's limits."""
+
+    def _validate_subsearch(self, pipeline, env) -> None:
+        if env.validating:
+            for c in self._commands(pipeline, env.text):
+                c.prepare(env)
+
+    def _run_subsearch(self, pipeline, env, maxout: int, maxtime: float) -> list[dict]:
+        commands = self._commands(pipeline, env.text)
+        ctx = RunContext(self, env.now_value(), env.warnings)
+        stream = iter(())
+        for c in commands:
+            stream = c.prepare(env)(stream, ctx)
+        rows, deadline = [], time.monotonic() + maxtime
+        for ev in stream:
+            rows.append(ev)
+            if len(rows) >= maxout:
+                env.warnings.append(f"A subsearch was cut at {maxout:,} results (maxout).")
+                break
+            if len(rows) % 256 == 0 and time.monotonic() > deadline:
+                env.warnings.append(f"A subsearch was stopped after {maxtime:.0f} s (maxtime); its results "
+                                    "are partial.")
+                break
+        return Result.from_events(rows, tabular=ctx.tabular, warnings=env.warnings).rows
+    return _validate_subsearch, _run_subsearch
+
+
+Engine._validate_subsearch, Engine._run_subsearch = _subsearch_methods()
 
 
 def unknown_command(args: ast.CommandArgs) -> SplError:

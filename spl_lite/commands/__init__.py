@@ -1,4 +1,5 @@
 """All commands, listed in one place: COMMANDS maps every name and alias to its class."""
+from .addtotals import AddtotalsCommand, UniqCommand
 from .base import Command, Kind, Pipeline, RunContext
 from .bin import BinCommand
 from .convert import ConvertCommand
@@ -8,6 +9,8 @@ from .eventstats import EventstatsCommand, StreamstatsCommand
 from .fields import FieldsCommand
 from .fillnull import FillnullCommand
 from .head import HeadCommand, ReverseCommand, TailCommand
+from .iplocation import IplocationCommand
+from .lookup import InputlookupCommand, LookupCommand, OutputlookupCommand
 from .makeresults import MakeresultsCommand
 from .mvcommands import MakemvCommand, MvexpandCommand
 from .rename import RenameCommand
@@ -16,17 +19,22 @@ from .search import SearchCommand
 from .sort import SortCommand
 from .spath import SpathCommand
 from .stats import StatsCommand
+from .subsearch import AppendcolsCommand, AppendCommand, FormatCommand, JoinCommand, ReturnCommand
 from .table import TableCommand
+from .timechart import TimechartCommand
 from .top import RareCommand, TopCommand
-from .unsupported import NOT_YET
+from .unsupported import NOT_YET_ALL
 from .where import WhereCommand
 
 ALL_COMMANDS = (
-    BinCommand, ConvertCommand, DedupCommand, EvalCommand, EventstatsCommand, FieldsCommand,
-    FillnullCommand, HeadCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand, RareCommand,
-    RegexCommand, RenameCommand, ReverseCommand, RexCommand, SearchCommand, SortCommand, SpathCommand,
-    StatsCommand, StreamstatsCommand, TableCommand, TailCommand, TopCommand, WhereCommand,
+    AddtotalsCommand, AppendCommand, AppendcolsCommand, BinCommand, ConvertCommand, DedupCommand, EvalCommand,
+    EventstatsCommand, FieldsCommand, FillnullCommand, FormatCommand, HeadCommand, InputlookupCommand,
+    IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
+    OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReturnCommand, ReverseCommand, RexCommand,
+    SearchCommand, SortCommand, SpathCommand, StatsCommand, StreamstatsCommand, TableCommand, TailCommand,
+    TimechartCommand, TopCommand, UniqCommand, WhereCommand,
 )
 COMMANDS = {name: cls for cls in ALL_COMMANDS for name in (cls.name, *cls.aliases)}
+NOT_YET = tuple(name for name in NOT_YET_ALL if name not in COMMANDS)
 
 __all__ = ["ALL_COMMANDS", "COMMANDS", "NOT_YET", "Command", "Kind", "Pipeline", "RunContext"]

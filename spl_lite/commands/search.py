@@ -10,6 +10,22 @@ from ..syntax import ast
 from .base import Command, Kind
 
 
+def resolve_subsearches(terms, env):
+    """The terms with each [ subsearch ] run once and replaced by the terms its results stand for;
+    at compile time the subsearches are only validated."""
+    from .subsearch import run_subsearch, subsearch_terms
+    if isinstance(terms, ast.Subsearch):
+        if env.validating:
+            env.engine._validate_subsearch(terms.pipeline, env)
+            return terms
+        return subsearch_terms(run_subsearch(terms, env))
+    if isinstance(terms, (ast.And, ast.Or)):
+        return type(terms)(tuple(resolve_subsearches(t, env) for t in terms.terms), terms.span)
+    if isinstance(terms, ast.Not):
+        return ast.Not(resolve_subsearches(terms.term, env), terms.span)
+    return terms
+
+
 @dataclass(frozen=True)
 class SearchCommand(Command):
     """Keep the events that match search terms (field=value, keywords, AND/OR/NOT)."""
@@ -40,9 +56,10 @@ class SearchCommand(Command):
         return cls(span, terms, True)
 
     def prepare(self, env):
-        test, time_range = compile_search(self.terms, env, leading=self.leading)
+        terms = resolve_subsearches(self.terms, env)
+        test, time_range = compile_search(terms, env, leading=self.leading)
         if self.leading:
-            request = ScanRequest(self.terms, time_range, test,
+            request = ScanRequest(terms, time_range, test,
                                   lambda node: compile_search(node, env, leading=True)[0], self.fields)
 
             def generate(events, ctx):

@@ -135,7 +135,10 @@ class SearchCompiler:
         return lambda ev: not inner(ev)
 
     def _Subsearch(self, node):
-        raise SplError("Subsearches are not supported yet.", command=self.command, span=node.span)
+        if self.env.validating:
+            return _ALWAYS  # the subsearch was validated where it stands; it runs with the search
+        from ..commands.subsearch import run_subsearch, subsearch_terms
+        return self.compile(subsearch_terms(run_subsearch(node, self.env)))
 
     def _Keyword(self, node):
         if node.text == "*" and not node.quoted:

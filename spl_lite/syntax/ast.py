@@ -202,6 +202,21 @@ class ExprArg:
 
 
 @dataclass(frozen=True, slots=True)
+class LookupField:
+    """A lookup column, and the event field it reads or writes (``col AS field``)."""
+    column: str
+    field: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class LookupOutput:
+    fields: tuple[LookupField, ...]
+    new_only: bool = False  # OUTPUTNEW: only where the fields are missing
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class CommandArgs:
     """What the grammar found for one command, before the command class interprets it."""
     name: str

@@ -225,6 +225,14 @@ class ToAst(Transformer):
         func, fld, alias = children
         return ast.ConvertItem(str(func), fld, alias.name if alias else None, Span.of(meta))
 
+    def lookup_field(self, meta, children):
+        col, alias = children
+        return ast.LookupField(col.text, alias.name.text if alias else col.text, Span.of(meta))
+
+    def lookup_output(self, meta, children):
+        keyword, *fields = children
+        return ast.LookupOutput(tuple(fields), str(keyword).lower() == "outputnew", Span.of(meta))
+
     def other_arg(self, meta, children):
         return children[0] if children else None
 

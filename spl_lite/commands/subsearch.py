@@ -1,0 +1,308 @@
+"""Subsearches and the commands built on them: format, return, append, appendcols, join."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..runtime.values import event_fields, to_string, values_of, writable_copy
+from ..syntax import ast
+from .base import Command, Kind, to_bool, to_int, to_text
+
+SEARCH_MAXOUT = 10_000  # limits.conf [subsearch] maxout
+JOIN_MAXOUT = 50_000  # limits.conf [join] subsearch_maxout
+MAXTIME = 60.0  # seconds, [subsearch] maxtime
+
+
+def _quote(value) -> str:
+    text = to_string(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def format_rows(rows, *, row_prefix="(", col_prefix="(", col_sep="AND", col_end=")", row_sep="OR",
+                row_end=")", mv_sep="OR", empty="NOT ( )") -> str:
+    """Results as a search: ( ( a="1" AND b="2" ) OR ( ... ) ), fields by name, _fields left out."""
+    parts = []
+    for row in rows:
+        cols = []
+        for name in sorted(k for k in row if not k.startswith("_") and row[k] is not None):
+            vals = values_of(row[name])
+            if len(vals) == 1:
+                cols.append(f"{name}={_quote(vals[0])}")
+            else:
+                cols.append("( " + f" {mv_sep} ".join(f"{name}={_quote(v)}" for v in vals) + " )")
+        if cols:
+            parts.append(f"{col_prefix} " + f" {col_sep} ".join(cols) + f" {col_end}")
+    if not parts:
+        return empty
+    return f"{row_prefix} " + f" {row_sep} ".join(parts) + f" {row_end}"
+
+
+def subsearch_terms(rows):
+    """The search terms a subsearch's results stand for: a `search` or `query` field pasted as
+    written, else the implicit format of every field; no results match nothing."""
+    from ..syntax.parser import parse
+    texts = [to_string(r.get("search", r.get("query"))) for r in rows
+             if r.get("search") is not None or r.get("query") is not None]
+    if texts:
+        text = " OR ".join(f"( {t} )" for t in texts) if len(texts) > 1 else texts[0]
+        if not re.sub(r"[\s()]|NOT", "", text):
+            return NOTHING
+        return parse(text).leading
+    terms = []
+    for row in rows:
+        cols = []
+        for name in sorted(k for k in row if not k.startswith("_") and row[k] is not None):
+            vals = values_of(row[name])
+            matches = [ast.FieldMatch(name, "=", to_string(v), True) for v in vals]
+            cols.append(matches[0] if len(matches) == 1 else ast.Or(tuple(matches)))
+        if cols:
+            terms.append(cols[0] if len(cols) == 1 else ast.And(tuple(cols)))
+    if not terms:
+        return NOTHING
+    return terms[0] if len(terms) == 1 else ast.Or(tuple(terms))
+
+
+NOTHING = ast.Not(ast.Keyword("*"))  # what `NOT ( )` means: no event matches
+
+
+def run_subsearch(node: ast.Subsearch, env, maxout: int = SEARCH_MAXOUT) -> list[dict]:
+    return env.engine._run_subsearch(node.pipeline, env, maxout, MAXTIME)
+
+
+@dataclass(frozen=True)
+class FormatCommand(Command):
+    """Turn the results into one search string, in field `search` (what a subsearch pastes)."""
+
+    name: ClassVar[str] = "format"
+    kind: ClassVar[Kind] = Kind.TRANSFORMING
+    makes_table: ClassVar[bool] = True
+    syntax: ClassVar[str] = ('format [mvsep=<text>] [maxresults=<N>] [emptystr=<text>] ["<row prefix>" '
+                             '"<column prefix>" "<column separator>" "<column end>" "<row separator>" "<row end>"]')
+    example: ClassVar[str] = "format maxresults=10"
+    options: ClassVar[dict] = {"mvsep": to_text, "maxresults": to_int, "emptystr": to_text}
+
+    opts: tuple = ()
+    parts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        parts = tuple(i.text for i in args.items if isinstance(i, ast.QuotedString))
+        if parts and len(parts) != 6:
+            raise cls.error("format takes all six of: row prefix, column prefix, column separator, column end, "
+                            "row separator, row end.", args.span)
+        return cls(args.span, tuple(sorted(opts.items())), parts)
+
+    def prepare(self, env):
+        o = dict(self.opts)
+        keys = ("row_prefix", "col_prefix", "col_sep", "col_end", "row_sep", "row_end")
+        style = dict(zip(keys, self.parts)) if self.parts else {}
+
+        def run(events, ctx):
+            ctx.tabular = True
+            rows = [event_fields(ev) for ev in events]
+            if o.get("maxresults"):
+                rows = rows[:o["maxresults"]]
+            yield {"search": format_rows(rows, mv_sep=o.get("mvsep", "OR"), empty=o.get("emptystr", "NOT ( )"),
+                                         **style)}
+        return run
+
+
+@dataclass(frozen=True)
+class ReturnCommand(Command):
+    """Return values from the first N results as a search string: f, alias=f, or $f (bare value)."""
+
+    name: ClassVar[str] = "return"
+    kind: ClassVar[Kind] = Kind.TRANSFORMING
+    makes_table: ClassVar[bool] = True
+    syntax: ClassVar[str] = "return [<N>] <field> | <alias>=<field> | $<field> ..."
+    example: ClassVar[str] = "return 5 sourceIPAddress"
+
+    count: int = 1
+    items: tuple = ()  # (alias or None, field, bare value)
+
+    @classmethod
+    def from_args(cls, args):
+        count, items = 1, []
+        for i, item in enumerate(args.items):
+            if isinstance(item, ast.Word) and i == 0 and item.text.isdigit():
+                count = int(item.text)
+            elif isinstance(item, ast.Word):
+                bare = item.text.startswith("$")
+                items.append((None, item.text.lstrip("$"), bare))
+            elif isinstance(item, ast.Option):
+                items.append((item.name, item.value, False))
+        if not items:
+            raise cls.error("Usage: return [<N>] <field> | <alias>=<field> | $<field> ...", args.span)
+        return cls(args.span, count, tuple(items))
+
+    def prepare(self, env):
+        def run(events, ctx):
+            ctx.tabular = True
+            rendered: list[str] = []
+            for ev in events:
+                fields = event_fields(ev)
+                parts = []
+                for alias, field, bare in self.items:
+                    v = fields.get(field)
+                    if v is None:
+                        continue
+                    text = to_string(values_of(v)[0])
+                    parts.append(text if bare else f"{alias or field}={_quote(text)}")
+                line = " ".join(parts)
+                if line and line not in rendered:
+                    rendered.append(line)
+                if len(rendered) >= self.count:
+                    break
+            text = rendered[0] if len(rendered) == 1 else " OR ".join(f"({r})" for r in rendered)
+            yield {"search": text}
+        return run
+
+
+def _subsearch_of(cls, args) -> ast.Subsearch:
+    sub = next((i for i in args.items if isinstance(i, ast.Subsearch)), None)
+    if sub is None:
+        raise cls.error(f"Missing the subsearch in [ ]. Usage: {cls.syntax}", args.span)
+    return sub
+
+
+@dataclass(frozen=True)
+class AppendCommand(Command):
+    """Add the results of a subsearch after the current results."""
+
+    name: ClassVar[str] = "append"
+    kind: ClassVar[Kind] = Kind.DATASET
+    syntax: ClassVar[str] = "append [maxout=<N>] [maxtime=<seconds>] [<subsearch>]"
+    example: ClassVar[str] = "append [search eventName=ConsoleLogin | stats count by userName]"
+    options: ClassVar[dict] = {"maxout": to_int, "maxtime": to_int, "extendtimerange": to_bool}
+
+    subsearch: object = None
+    maxout: int = SEARCH_MAXOUT
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        return cls(args.span, _subsearch_of(cls, args), opts.get("maxout", SEARCH_MAXOUT))
+
+    def fields_read(self):
+        return None
+
+    def prepare(self, env):
+        env.engine._validate_subsearch(self.subsearch.pipeline, env)
+
+        def run(events, ctx):
+            yield from events
+            yield from run_subsearch(self.subsearch, env, self.maxout)
+        return run
+
+
+@dataclass(frozen=True)
+class AppendcolsCommand(Command):
+    """Paste the subsearch's result i onto result i (the current value wins unless override=t)."""
+
+    name: ClassVar[str] = "appendcols"
+    kind: ClassVar[Kind] = Kind.DATASET
+    syntax: ClassVar[str] = "appendcols [override=<bool>] [<subsearch>]"
+    example: ClassVar[str] = "appendcols [search errorCode=* | stats count AS errors]"
+    options: ClassVar[dict] = {"override": to_bool, "maxout": to_int, "maxtime": to_int}
+
+    subsearch: object = None
+    override: bool = False
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        return cls(args.span, _subsearch_of(cls, args), opts.get("override", False))
+
+    def fields_read(self):
+        return None
+
+    def prepare(self, env):
+        env.engine._validate_subsearch(self.subsearch.pipeline, env)
+
+        def run(events, ctx):
+            sub = run_subsearch(self.subsearch, env)
+            n = 0
+            for n, ev in enumerate(events, 1):
+                if n <= len(sub):
+                    ev = writable_copy(ev)
+                    for k, v in sub[n - 1].items():
+                        if k.startswith("_") or v is None:
+                            continue
+                        if self.override or ev.get(k) is None and _missing(ev, k):
+                            ev[k] = v
+                yield ev
+            yield from sub[n:]
+        return run
+
+
+def _missing(ev, name) -> bool:
+    from ..runtime.values import get_field
+    return get_field(ev, name) is None
+
+
+@dataclass(frozen=True)
+class JoinCommand(Command):
+    """Combine each result with the first matching result of a subsearch on the join fields."""
+
+    name: ClassVar[str] = "join"
+    kind: ClassVar[Kind] = Kind.DATASET
+    syntax: ClassVar[str] = ("join [type=inner|left|outer] [max=<N>] [overwrite=<bool>] [<field>, ...] "
+                             "[<subsearch>]")
+    example: ClassVar[str] = "join type=left userName [| inputlookup users.csv]"
+    options: ClassVar[dict] = {"type": to_text, "max": to_int, "overwrite": to_bool, "usetime": to_bool,
+                               "earlier": to_bool, "left": to_text, "right": to_text, "where": to_text}
+    option_values: ClassVar[dict] = {"type": ("inner", "left", "outer")}
+
+    subsearch: object = None
+    fields: tuple[str, ...] = ()
+    type: str = "inner"
+    max: int = 1
+    overwrite: bool = True
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        kind = opts.get("type", "inner").lower()
+        if kind not in ("inner", "left", "outer"):
+            raise cls.error(f"Invalid join type '{kind}': use inner, left or outer.", args.span)
+        fields = tuple(w.text for w in args.items if isinstance(w, ast.Word))
+        return cls(args.span, _subsearch_of(cls, args), fields, kind, opts.get("max", 1),
+                   opts.get("overwrite", True))
+
+    def fields_read(self):
+        return None
+
+    def prepare(self, env):
+        env.engine._validate_subsearch(self.subsearch.pipeline, env)
+        keep_unmatched = self.type in ("left", "outer")
+
+        def run(events, ctx):
+            sub = run_subsearch(self.subsearch, env, JOIN_MAXOUT)
+            sub_fields: dict[str, None] = {}
+            for r in sub:
+                sub_fields.update(dict.fromkeys(k for k, v in r.items() if v is not None))
+            for ev in events:
+                fields = event_fields(ev)
+                keys = self.fields or tuple(k for k in sub_fields if k in fields and not k.startswith("_"))
+                key = tuple(to_string(values_of(fields.get(k))[0]) if fields.get(k) is not None else None
+                            for k in keys)
+                matches = [] if (None in key or not keys) else [
+                    r for r in sub if tuple(to_string(values_of(r.get(k))[0]) if r.get(k) is not None else None
+                                            for k in keys) == key]
+                if self.max:
+                    matches = matches[:self.max]
+                if not matches:
+                    if keep_unmatched:
+                        yield ev
+                    continue
+                for m in matches:
+                    out = writable_copy(ev)
+                    for k, v in m.items():
+                        if v is None or k.startswith("_") and k != "_time":
+                            continue
+                        if self.overwrite or fields.get(k) is None:
+                            out[k] = v
+                    yield out
+        return run
