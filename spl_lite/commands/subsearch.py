@@ -168,7 +168,31 @@ def _subsearch_of(cls, args) -> ast.Subsearch:
 
 
 @dataclass(frozen=True)
-class AppendCommand(Command):
+class SubsearchCommand(Command):
+    """What append, appendcols and join share: options and a [ subsearch ], validated at compile
+    time and run when the search runs."""
+
+    subsearch: object = None
+    opts: tuple = ()
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        return cls(args.span, _subsearch_of(cls, args), tuple(sorted(opts.items())))
+
+    def fields_read(self):
+        return None
+
+    def prepare(self, env):
+        env.engine._validate_subsearch(self.subsearch.pipeline, env)
+        return self.runner(env, dict(self.opts))
+
+    def runner(self, env, opts: dict):
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class AppendCommand(SubsearchCommand):
     """Add the results of a subsearch after the current results."""
 
     name: ClassVar[str] = "append"
@@ -177,28 +201,15 @@ class AppendCommand(Command):
     example: ClassVar[str] = "append [search eventName=ConsoleLogin | stats count by userName]"
     options: ClassVar[dict] = {"maxout": to_int, "maxtime": to_int, "extendtimerange": to_bool}
 
-    subsearch: object = None
-    maxout: int = SEARCH_MAXOUT
-
-    @classmethod
-    def from_args(cls, args):
-        opts = cls.read_options(args.items)
-        return cls(args.span, _subsearch_of(cls, args), opts.get("maxout", SEARCH_MAXOUT))
-
-    def fields_read(self):
-        return None
-
-    def prepare(self, env):
-        env.engine._validate_subsearch(self.subsearch.pipeline, env)
-
+    def runner(self, env, opts):
         def run(events, ctx):
             yield from events
-            yield from run_subsearch(self.subsearch, env, self.maxout)
+            yield from run_subsearch(self.subsearch, env, opts.get("maxout", SEARCH_MAXOUT))
         return run
 
 
 @dataclass(frozen=True)
-class AppendcolsCommand(Command):
+class AppendcolsCommand(SubsearchCommand):
     """Paste the subsearch's result i onto result i (the current value wins unless override=t)."""
 
     name: ClassVar[str] = "appendcols"
@@ -207,19 +218,8 @@ class AppendcolsCommand(Command):
     example: ClassVar[str] = "appendcols [search errorCode=* | stats count AS errors]"
     options: ClassVar[dict] = {"override": to_bool, "maxout": to_int, "maxtime": to_int}
 
-    subsearch: object = None
-    override: bool = False
-
-    @classmethod
-    def from_args(cls, args):
-        opts = cls.read_options(args.items)
-        return cls(args.span, _subsearch_of(cls, args), opts.get("override", False))
-
-    def fields_read(self):
-        return None
-
-    def prepare(self, env):
-        env.engine._validate_subsearch(self.subsearch.pipeline, env)
+    def runner(self, env, opts):
+        override = opts.get("override", False)
 
         def run(events, ctx):
             sub = run_subsearch(self.subsearch, env)
@@ -230,7 +230,7 @@ class AppendcolsCommand(Command):
                     for k, v in sub[n - 1].items():
                         if k.startswith("_") or v is None:
                             continue
-                        if self.override or ev.get(k) is None and _missing(ev, k):
+                        if override or _missing(ev, k):
                             ev[k] = v
                 yield ev
             yield from sub[n:]

@@ -78,7 +78,7 @@ class TimechartCommand(Command):
                     for spec, st in zip(specs, states):
                         spec.feed(st, ev)
             results = {k: [st.result() for st in sts] for k, sts in cells.items()}
-            for (bucket, series), vals in results.items():
+            for (_, series), vals in results.items():
                 n = to_number(vals[0])
                 totals[series] = totals.get(series, 0) + (n if n is not None else 0)
             ranked = sorted(totals, key=lambda s: (-totals[s], "" if s is None else s))
