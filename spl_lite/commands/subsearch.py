@@ -243,7 +243,7 @@ def _missing(ev, name) -> bool:
 
 
 @dataclass(frozen=True)
-class JoinCommand(Command):
+class JoinCommand(SubsearchCommand):
     """Combine each result with the first matching result of a subsearch on the join fields."""
 
     name: ClassVar[str] = "join"
@@ -255,28 +255,22 @@ class JoinCommand(Command):
                                "earlier": to_bool, "left": to_text, "right": to_text, "where": to_text}
     option_values: ClassVar[dict] = {"type": ("inner", "left", "outer")}
 
-    subsearch: object = None
     fields: tuple[str, ...] = ()
-    type: str = "inner"
-    max: int = 1
-    overwrite: bool = True
 
     @classmethod
     def from_args(cls, args):
-        opts = cls.read_options(args.items)
-        kind = opts.get("type", "inner").lower()
+        base = super().from_args(args)
+        kind = dict(base.opts).get("type", "inner").lower()
         if kind not in ("inner", "left", "outer"):
             raise cls.error(f"Invalid join type '{kind}': use inner, left or outer.", args.span)
-        fields = tuple(w.text for w in args.items if isinstance(w, ast.Word))
-        return cls(args.span, _subsearch_of(cls, args), fields, kind, opts.get("max", 1),
-                   opts.get("overwrite", True))
+        return cls(base.span, base.subsearch, base.opts, tuple(w.text for w in args.items if isinstance(w, ast.Word)))
 
-    def fields_read(self):
-        return None
+    def runner(self, env, opts):
+        keep_unmatched = opts.get("type", "inner").lower() in ("left", "outer")
+        most, overwrite = opts.get("max", 1), opts.get("overwrite", True)
 
-    def prepare(self, env):
-        env.engine._validate_subsearch(self.subsearch.pipeline, env)
-        keep_unmatched = self.type in ("left", "outer")
+        def key_of(row, keys):
+            return tuple(to_string(values_of(row.get(k))[0]) if row.get(k) is not None else None for k in keys)
 
         def run(events, ctx):
             sub = run_subsearch(self.subsearch, env, JOIN_MAXOUT)
@@ -285,14 +279,12 @@ class JoinCommand(Command):
                 sub_fields.update(dict.fromkeys(k for k, v in r.items() if v is not None))
             for ev in events:
                 fields = event_fields(ev)
+                # Without join fields, every field the two sides have in common is one.
                 keys = self.fields or tuple(k for k in sub_fields if k in fields and not k.startswith("_"))
-                key = tuple(to_string(values_of(fields.get(k))[0]) if fields.get(k) is not None else None
-                            for k in keys)
-                matches = [] if (None in key or not keys) else [
-                    r for r in sub if tuple(to_string(values_of(r.get(k))[0]) if r.get(k) is not None else None
-                                            for k in keys) == key]
-                if self.max:
-                    matches = matches[:self.max]
+                key = key_of(fields, keys)
+                matches = [] if (None in key or not keys) else [r for r in sub if key_of(r, keys) == key]
+                if most:
+                    matches = matches[:most]
                 if not matches:
                     if keep_unmatched:
                         yield ev
@@ -302,7 +294,7 @@ class JoinCommand(Command):
                     for k, v in m.items():
                         if v is None or k.startswith("_") and k != "_time":
                             continue
-                        if self.overwrite or fields.get(k) is None:
+                        if overwrite or fields.get(k) is None:
                             out[k] = v
                     yield out
         return run
