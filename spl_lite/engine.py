@@ -21,7 +21,8 @@ from .result import Result, field_warnings
 from .store import EventStore, load_paths, make_event
 from .store.loader import LoadReport, Origins
 from .syntax import ast
-from .syntax.macros import Macro, expand, strip_comments
+from .knowledge import PACKS, Knowledge, attach
+from .syntax.macros import Macro, expand, load_macros_conf, strip_comments
 from .syntax.parser import parse
 
 SAMPLE_DATA = Path(__file__).parent / "data" / "cloudtrail_sample.json.gz"
@@ -110,22 +111,43 @@ class _Clock:
 class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
-    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *, geoip=None):
+    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
+                 knowledge=(), macros=(), geoip=None):
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
         self.geoip = geoip
         self._geoip_reader = None
-        self.store = EventStore()
         self.macros: dict[str, Macro] = {}
         self.eval_functions = ChainMap({}, EVAL_FUNCTIONS)
+        self.knowledge_warnings: list[str] = []
+        self._decorate = self._read_knowledge(knowledge)
+        for path in macros:
+            self.knowledge_warnings += load_macros_conf(Path(path), self.macros)
+        self.store = EventStore()
         self.load_report = LoadReport()
+
+    def _read_knowledge(self, paths):
+        """Read the bundled packs (with addons) and the user's files; a function that gives an
+        origin its sourcetype's knowledge, or None when there is no knowledge at all."""
+        kb = Knowledge()
+        kb.lookup_dirs.append(self.lookups_dir)
+        for pack in (PACKS if self.addons else ()):
+            kb.add(pack)
+        for p in paths:
+            kb.add(Path(p))
+        compiled = kb.compile(_Env(self, self.now, validating=True))
+        self.knowledge_warnings += kb.warnings
+        if all(v is None for v in compiled.values()):
+            return None
+        return attach(compiled)
 
     # -------------------------------------------------------------- data
     def load(self, path, *, sourcetype: str | None = None, index: str = "main",
              host: str = "localhost") -> LoadReport:
         """Load a file, a directory (recursively) or a glob of JSON event files."""
-        report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host)
+        report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
+                            decorate=self._decorate)
         self.store.events()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
         return report
@@ -136,7 +158,9 @@ class Engine:
     def add_events(self, events, index: str = "main", sourcetype: str = "aws:cloudtrail",
                    host: str | None = None, source: str | None = None) -> int:
         """Add JSON event bodies; a "_time" key (epoch seconds) sets the time and is not in _raw."""
-        origins = Origins(source or "add_events", sourcetype, index, host or "localhost")
+        # Their time is given, not read from their text, so they have no date_* fields.
+        origins = Origins(source or "add_events", sourcetype, index, host or "localhost", self._decorate,
+                          dates=False)
         made = []
         for body in events:
             body = dict(body)

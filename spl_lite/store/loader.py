@@ -16,7 +16,7 @@ from typing import Iterator
 import orjson
 
 from ..runtime.timeutil import parse_iso
-from ..runtime.values import BODY, BUFFER, ORIGIN, RAW, to_number
+from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
 
 TIME_KEYS = ("eventTime", "timestamp", "@timestamp", "time", "date", "datetime", "created_at")
 JSON_SUFFIXES = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz", ".gz", ".log")
@@ -110,9 +110,11 @@ def event_time(record: dict) -> float | None:
 class Origins:
     """The default fields of one source, one shared dict per sourcetype: events only point to it."""
 
-    def __init__(self, source: str, sourcetype: str | None, index: str, host: str):
+    def __init__(self, source: str, sourcetype: str | None, index: str, host: str, decorate=None,
+                 dates: bool = True):
         self.fixed = sourcetype
-        self.base = {"index": index, "source": source, "host": host}
+        self.base = {"index": index, "source": source, "host": host, DATES: dates}
+        self.decorate = decorate  # attaches the sourcetype's search-time knowledge
         self.by_sourcetype: dict[str, dict] = {}
         self.buffer: bytes | None = None  # the file's bytes, when events point into it
 
@@ -120,7 +122,10 @@ class Origins:
         st = self.fixed or ("aws:cloudtrail" if is_cloudtrail(record) else "json")
         origin = self.by_sourcetype.get(st)
         if origin is None:
-            origin = self.by_sourcetype[st] = {**self.base, "sourcetype": st, BUFFER: self.buffer}
+            origin = {**self.base, "sourcetype": st, BUFFER: self.buffer}
+            if self.decorate is not None:
+                origin = self.decorate(origin)
+            self.by_sourcetype[st] = origin
         return origin
 
 
@@ -152,7 +157,7 @@ def _records_of(doc) -> list | None:
 
 
 def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: str,
-              host: str) -> Iterator[dict]:
+              host: str, decorate=None) -> Iterator[dict]:
     name = str(path)
     try:
         data = _read_bytes(path)
@@ -163,7 +168,7 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
     text = data.lstrip()
     if not text:
         return
-    origins = Origins(name, sourcetype, index, host)
+    origins = Origins(name, sourcetype, index, host, decorate)
     if text[:1] in (b"{", b"["):
         try:
             doc = orjson.loads(text)
@@ -225,7 +230,7 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[d
 
 
 def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "main",
-               host: str = "localhost") -> LoadReport:
+               host: str = "localhost", decorate=None) -> LoadReport:
     """Load files into the store; returns what was loaded, skipped and reported."""
     report = LoadReport()
     was_enabled = gc.isenabled()
@@ -234,7 +239,7 @@ def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "mai
         for p in paths:
             for f in expand_paths(p):
                 report.events += store.add(read_file(f, report, sourcetype=sourcetype, index=index,
-                                                     host=host))
+                                                     host=host, decorate=decorate))
     finally:
         if was_enabled:
             gc.enable()

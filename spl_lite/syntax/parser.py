@@ -51,6 +51,16 @@ def parse(text: str):
     return ToAst(text).transform(tree)
 
 
+def parse_expression(text: str):
+    """An eval expression on its own (a calculated field's definition)."""
+    prefix = "| makeresults | eval x="
+    pipeline = parse(prefix + text)
+    assignments = pipeline.commands[1].items
+    if len(assignments) != 1:
+        raise SplError("Expected one eval expression.", command="eval")
+    return assignments[0].expr
+
+
 def command_at(text: str, pos: int) -> str:
     """The name of the command whose arguments hold position ``pos`` (the leading search if none)."""
     depth, quote, last_pipe = 0, False, -1

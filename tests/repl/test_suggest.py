@@ -12,7 +12,7 @@ def catalog(tmp_path_factory):
     lookups = tmp_path_factory.mktemp("lookups")
     (lookups / "users.csv").write_text("userName,team\nalice,red\n")
     (lookups / "baseline.csv").write_text("a\n1\n")
-    engine = spl_lite.Engine(lookups_dir=lookups)
+    engine = spl_lite.Engine(lookups_dir=lookups, addons=False)
     engine.add_events(
         [{"_time": 3, "eventName": "ConsoleLogin", "errorCode": "AccessDenied", "userIdentity": {"userName": "bob"}},
          {"_time": 2, "eventName": "ConsoleLogin", "userIdentity": {"userName": "amy"}, "resources": [{"ARN": "a"}]},

@@ -8,6 +8,7 @@ set to null by a command).
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Callable
 
 from .json import body_value, json_leaves, json_scalar, flatten
@@ -19,7 +20,14 @@ BODY = "\x00body"  # the parsed JSON body, shared with the store
 RAW = "\x00raw"  # the event's text: str, bytes, or an offset into its file's buffer
 ORIGIN = "\x00origin"  # a dict shared by the events of one file: index, sourcetype, source, host
 BUFFER = "\x00buffer"  # in an origin: the file's bytes, which offsets in RAW point into
-METADATA = frozenset(("_raw", "index", "sourcetype", "source", "host"))
+KNOWLEDGE = "\x00knowledge"  # in an origin: the search-time knowledge of its sourcetype
+DATES = "\x00dates"  # in an origin: the events' time came from their text, so date_* fields exist
+DATE_FIELDS = ("date_second", "date_minute", "date_hour", "date_mday", "date_month", "date_wday",
+               "date_year", "date_zone")
+METADATA = frozenset(("_raw", "index", "sourcetype", "source", "host") + DATE_FIELDS)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def raw_bytes(event: Event):
@@ -42,11 +50,31 @@ def _metadata(event: Event, name: str) -> Value:
     if name == "_raw":
         return raw_text(event)
     origin = event.get(ORIGIN)
-    return origin.get(name) if origin is not None else None
+    if origin is None:
+        return None
+    if name.startswith("date_"):
+        return _date_field(event, name) if origin.get(DATES) else None
+    return origin.get(name)
 
 
-def get_field(event: Event, name: str) -> Value:
-    """The value of a field in an event (None when missing)."""
+def _date_field(event: Event, name: str) -> Value:
+    """Splunk's date_* fields, as numbers without padding and lower-case names (UTC)."""
+    t = event.get("_time")
+    if t is None:
+        return None
+    dt = datetime.fromtimestamp(t, tz=timezone.utc)
+    return {"date_second": str(dt.second), "date_minute": str(dt.minute), "date_hour": str(dt.hour),
+            "date_mday": str(dt.day), "date_month": _MONTHS[dt.month - 1], "date_wday": _WEEKDAYS[dt.weekday()],
+            "date_year": str(dt.year), "date_zone": "0"}[name]
+
+
+def _knowledge(event: Event):
+    origin = event.get(ORIGIN)
+    return origin.get(KNOWLEDGE) if origin is not None else None
+
+
+def raw_field(event: Event, name: str) -> Value:
+    """A field as extracted from the event, before any search-time knowledge."""
     if name in event:
         return event[name]
     body = event.get(BODY)
@@ -55,6 +83,16 @@ def get_field(event: Event, name: str) -> Value:
     if name in METADATA:
         return _metadata(event, name)
     return body_value(body, name)
+
+
+def get_field(event: Event, name: str) -> Value:
+    """The value of a field in an event (None when missing), search-time knowledge included."""
+    if name in event:
+        return event[name]
+    k = _knowledge(event)
+    if k is not None and name in k.fields:
+        return k.compute(event, name)
+    return raw_field(event, name)
 
 
 _MISSING = object()
@@ -79,6 +117,11 @@ def _make_getter(name: str):
         v = ev.get(name, _MISSING)
         if v is not _MISSING:
             return v
+        origin = ev.get(ORIGIN)
+        if origin is not None:
+            k = origin.get(KNOWLEDGE)
+            if k is not None and name in k.fields:
+                return k.compute(ev, name)
         body = ev.get(BODY)
         if body is None:
             return None
@@ -112,6 +155,15 @@ def event_fields(event: Event) -> dict:
             v = _metadata(event, name)
             if v is not None:
                 out[name] = v
+    knowledge = _knowledge(event)
+    if knowledge is not None:
+        for name in knowledge.fields:
+            if name not in event:
+                v = knowledge.compute(event, name)
+                if v is None:
+                    out.pop(name, None)
+                else:
+                    out[name] = v
     for k, v in event.items():
         if k[:1] == "\x00":
             continue
@@ -129,6 +181,14 @@ def field_names(event: Event) -> set[str]:
     if body is not None:
         json_leaves(body, "", lambda key, v: out.add(key))
         out.update(n for n in METADATA if _metadata(event, n) is not None)
+    knowledge = _knowledge(event)
+    if knowledge is not None:
+        for name in knowledge.fields:
+            if name not in event:
+                if knowledge.compute(event, name) is None:
+                    out.discard(name)
+                else:
+                    out.add(name)
     for k, v in event.items():
         if k[:1] == "\x00":
             continue

@@ -1,0 +1,66 @@
+"""Read Splunk .conf files: [stanzas], key = value, a trailing backslash continues the line."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Setting:
+    key: str
+    value: str
+    line: int
+
+
+@dataclass
+class Stanza:
+    name: str
+    line: int
+    settings: list[Setting] = field(default_factory=list)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        for s in reversed(self.settings):
+            if s.key == key:
+                return s.value
+        return default
+
+
+def read_conf(path: Path) -> list[Stanza]:
+    """The stanzas of a .conf file in order; settings before any stanza go to [default]."""
+    stanzas: list[Stanza] = []
+    current = Stanza("default", 0)
+    pending: tuple[str, list[str], int] | None = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.rstrip()
+        if pending is not None:
+            key, parts, start = pending
+            if line.endswith("\\"):
+                parts.append(line[:-1])
+                continue
+            parts.append(line)
+            current.settings.append(Setting(key, "\n".join(parts).strip(), start))
+            pending = None
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("[") and stripped.endswith("]"):
+            if current.settings or current.name != "default":
+                stanzas.append(current)
+            current = Stanza(stripped[1:-1].strip(), number)
+            continue
+        key, sep, value = stripped.partition("=")
+        if not sep:
+            current.settings.append(Setting("", stripped, number))  # reported as not understood
+            continue
+        key, value = key.strip(), value.strip()
+        if value.endswith("\\"):
+            pending = (key, [value[:-1]], number)
+            continue
+        current.settings.append(Setting(key, value, number))
+    if pending is not None:
+        key, parts, start = pending
+        current.settings.append(Setting(key, "\n".join(parts).strip(), start))
+    if current.settings or current.name != "default":
+        stanzas.append(current)
+    return stanzas
