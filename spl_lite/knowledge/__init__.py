@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import SplError
 from ..lookups import LookupTable
-from ..runtime.values import KNOWLEDGE, first_value, raw_field, raw_text, to_string
+from ..runtime.values import KNOWLEDGE, first_value, raw_field, raw_getter, raw_text, to_string
 from .conf import Stanza, read_conf
 
 EXTRACT, ALIAS, EVAL, LOOKUP, EVENTTYPE = 1, 2, 3, 4, 5
@@ -52,6 +52,11 @@ class SourcetypeKnowledge:
         self.eventtypes = eventtypes  # (name, test, tags)
         self.field_tags = field_tags  # field -> value -> tags
         self.fields = dict(rules)
+        # Each EVAL reads its inputs as the aliases leave them: bind those readers once.
+        for rule in rules.values():
+            if rule.kind == "eval":
+                fn, refs = rule.data
+                rule.data = (fn, [(r, self._reader(r, EVAL)) for r in refs])
         if eventtypes or field_tags:
             for name in ("eventtype", "tag", "tag::eventtype"):
                 self.fields[name] = Rule(EVENTTYPE, name, None)
@@ -60,12 +65,16 @@ class SourcetypeKnowledge:
 
     def view(self, ev, name: str, level: int):
         """A field as the knowledge steps before ``level`` leave it."""
-        if name in ev:
-            return ev[name]
+        rule = self.fields.get(name)
+        if rule is not None and rule.level < level and name not in ev:
+            return self.compute(ev, name)
+        return raw_getter(name)(ev)
+
+    def _reader(self, name: str, level: int):
         rule = self.fields.get(name)
         if rule is not None and rule.level < level:
-            return self.compute(ev, name)
-        return raw_field(ev, name)
+            return lambda ev: ev[name] if name in ev else self.compute(ev, name)
+        return raw_getter(name)
 
     def compute(self, ev, name: str):
         rule = self.fields[name]
@@ -77,8 +86,8 @@ class SourcetypeKnowledge:
             # ASNEW leaves a target that the event already has.
             return raw_field(ev, name) if keep_existing and raw_field(ev, name) is not None else value
         if kind == "eval":
-            fn, refs = rule.data
-            value = fn({r: self.view(ev, r, EVAL) for r in refs})
+            fn, readers = rule.data
+            value = fn({r: read(ev) for r, read in readers})
             return None if type(value) is bool else value
         if kind == "lookup":
             return self._lookup(ev, *rule.data)

@@ -60,6 +60,9 @@ def is_metadata_term(term) -> bool:
 
 def is_indexable(term) -> bool:
     if isinstance(term, ast.FieldMatch):
+        if term.op == "!=":
+            # Candidates: the events holding some other value (the full test then checks them).
+            return _plain_field(term.field) and term.value != "*" and not wildcard_cidr(term.value)
         return term.op in ("=", "==") and _plain_field(term.field) and not wildcard_cidr(term.value)
     return isinstance(term, ast.FieldIn) and _plain_field(term.field) and \
         not any(wildcard_cidr(v) for v in term.values)
@@ -205,6 +208,12 @@ class EventStore:
         index = self.index(term.field)
         values = term.values if isinstance(term, ast.FieldIn) else (term.value,)
         out: set[int] = set()
+        if isinstance(term, ast.FieldMatch) and term.op == "!=":
+            m = value_matcher(term.value)
+            for key, posting in index.items():
+                if not m(key):
+                    out.update(posting)
+            return out
         for value in values:
             if value == "*":
                 for posting in index.values():

@@ -103,13 +103,24 @@ def field_getter(name: str):
     """A fast function event -> value for one field name (what get_field does, specialised)."""
     getter = _GETTERS.get(name)
     if getter is None:
-        getter = _GETTERS[name] = _make_getter(name)
+        getter = _GETTERS[name] = _make_getter(name, True)
     return getter
 
 
-def _make_getter(name: str):
+_RAW_GETTERS: dict[str, "Callable[[Event], Value]"] = {}
+
+
+def raw_getter(name: str):
+    """field_getter without search-time knowledge: what raw_field does, specialised."""
+    getter = _RAW_GETTERS.get(name)
+    if getter is None:
+        getter = _RAW_GETTERS[name] = _make_getter(name, False)
+    return getter
+
+
+def _make_getter(name: str, knowledge: bool):
     if name in METADATA or "{" in name:
-        return lambda ev: get_field(ev, name)
+        return (lambda ev: get_field(ev, name)) if knowledge else (lambda ev: raw_field(ev, name))
     keys = name.split(".")
     parents, last = keys[:-1], keys[-1]
 
@@ -117,11 +128,12 @@ def _make_getter(name: str):
         v = ev.get(name, _MISSING)
         if v is not _MISSING:
             return v
-        origin = ev.get(ORIGIN)
-        if origin is not None:
-            k = origin.get(KNOWLEDGE)
-            if k is not None and name in k.fields:
-                return k.compute(ev, name)
+        if knowledge:
+            origin = ev.get(ORIGIN)
+            if origin is not None:
+                k = origin.get(KNOWLEDGE)
+                if k is not None and name in k.fields:
+                    return k.compute(ev, name)
         body = ev.get(BODY)
         if body is None:
             return None
@@ -129,7 +141,7 @@ def _make_getter(name: str):
         for k in parents:
             nxt = node.get(k)
             if type(nxt) is not dict:
-                if nxt is None and k not in node:
+                if type(nxt) is not list:  # missing, JSON null or a scalar: the path ends here
                     prefix = k + "."
                     for key in node:
                         if key.startswith(prefix):
