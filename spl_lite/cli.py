@@ -23,6 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--no-addons", action="store_true", help="no AWS add-on search-time fields")
         sp.add_argument("--now", type=float, help="fix the current time (epoch) for relative times")
         sp.add_argument("--sourcetype", help="sourcetype for the loaded events (default: detected)")
+        sp.add_argument("--props", action="append", default=[], metavar="FILE",
+                        help="search-time knowledge in props.conf syntax (repeatable)")
+        sp.add_argument("--macros", action="append", default=[], metavar="FILE",
+                        help="macro definitions in macros.conf syntax (repeatable)")
+        sp.add_argument("--lookups", metavar="DIR", help="where lookup CSV files live (default ./lookups)")
+        sp.add_argument("--geoip", metavar="FILE", help="a MaxMind .mmdb database for iplocation")
+        sp.add_argument("--dedup-events", action="store_true",
+                        help="drop events whose eventID was already loaded (overlapping dumps)")
 
     q = sub.add_parser("query", help="run one search")
     q.add_argument("spl", help="the search")
@@ -45,12 +53,42 @@ def read_spl_file(path: Path) -> str:
     return "\n".join(lines).strip()
 
 
-def make_engine(args) -> tuple[Engine, str]:
-    """The engine with the data loaded, and a sentence saying what was loaded."""
-    engine = Engine(addons=not args.no_addons, now=args.now)
+def make_engine(args) -> Engine:
+    engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
+                    macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events)
+    for line in engine.knowledge_warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    return engine
+
+
+class Progress:
+    """Files, events, MB and rate on the terminal while a load takes more than a second."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, report) -> None:
+        elapsed = time.perf_counter() - self.started
+        if elapsed < 1.0 or not sys.stderr.isatty():
+            return
+        self.shown = True
+        print(f"\r  loading: {report.files:,} files, {report.events:,} events, {report.bytes / 1e6:,.0f} MB, "
+              f"{report.events / elapsed:,.0f} events/s", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def load_data(engine: Engine, args, time_range=(None, None)) -> str:
+    """Load --data (or the sample) into the engine; a sentence saying what was loaded."""
     started = time.perf_counter()
-    reports = [engine.load(d, sourcetype=args.sourcetype) for d in args.data] if args.data \
-        else [engine.load_sample()]
+    progress = Progress()
+    earliest, latest = time_range
+    reports = [engine.load(d, sourcetype=args.sourcetype, earliest=earliest, latest=latest, progress=progress)
+               for d in args.data] if args.data else [engine.load_sample()]
+    progress.done()
     errors = [e for r in reports for e in r.errors]
     for line in errors[:MAX_LOAD_ERRORS_SHOWN]:
         print(f"warning: {line} (skipped)", file=sys.stderr)
@@ -60,13 +98,25 @@ def make_engine(args) -> tuple[Engine, str]:
     events = sum(r.events for r in reports)
     files = sum(r.files for r in reports)
     what = "the bundled sample" if not args.data else f"{files} file{'s' if files != 1 else ''}"
-    message = f"Loaded {events:,} events from {what} in {time.perf_counter() - started:.2f}s."
-    return engine, message
+    extra = []
+    pruned = sum(r.pruned_files for r in reports)
+    duplicates = sum(r.duplicates for r in reports)
+    if pruned:
+        extra.append(f"{pruned} outside the time range not read")
+    if duplicates:
+        extra.append(f"{duplicates} duplicate events dropped")
+    accounts = set().union(*(r.accounts for r in reports))
+    if accounts:
+        regions = set().union(*(r.regions for r in reports))
+        extra.append(f"{len(accounts)} account{'s' if len(accounts) != 1 else ''}, "
+                     f"{len(regions)} region{'s' if len(regions) != 1 else ''}")
+    note = f" ({'; '.join(extra)})" if extra else ""
+    return f"Loaded {events:,} events from {what}{note} in {time.perf_counter() - started:.2f}s."
 
 
-def run_search(engine: Engine, text: str, fmt: str) -> int:
+def run_search(engine: Engine, text: str, fmt: str, query=None) -> int:
     try:
-        result = engine.search(text)
+        result = (query or engine.compile(text)).run()
     except SplError as e:
         print(e, file=sys.stderr)
         return 1
@@ -104,29 +154,55 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["repl", *(argv or [])])
     try:
-        engine, loaded = make_engine(args)
+        engine = make_engine(args)
+        texts = []
+        if args.command == "query":
+            texts = [args.spl]
+        elif args.command == "run":
+            for name in args.files:
+                if not Path(name).is_file():
+                    print(f"spl-lite: no such file: {name}", file=sys.stderr)
+                    return 2
+                texts.append(read_spl_file(Path(name)))
+        # Compile before loading: a search's earliest/latest lets a dump's files outside it go unread.
+        queries = []
+        for text in texts:
+            try:
+                queries.append(engine.compile(text))
+            except SplError as e:
+                queries.append(e)
+        loaded = load_data(engine, args, _time_range(queries))
     except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
         print(f"spl-lite: {e}", file=sys.stderr)
         return 2
     if sys.stderr.isatty() and args.command != "repl":
         print(loaded, file=sys.stderr)
-    if args.command == "query":
-        return run_search(engine, args.spl, args.format)
-    if args.command == "run":
+    if args.command in ("query", "run"):
         status = 0
-        for i, name in enumerate(args.files):
-            path = Path(name)
-            if not path.is_file():
-                print(f"spl-lite: no such file: {name}", file=sys.stderr)
-                return 2
-            if len(args.files) > 1 and args.format == "table":
-                print(("\n" if i else "") + f"== {name}")
-            status = max(status, run_search(engine, read_spl_file(path), args.format))
+        for i, (text, query) in enumerate(zip(texts, queries)):
+            if args.command == "run" and len(args.files) > 1 and args.format == "table":
+                print(("\n" if i else "") + f"== {args.files[i]}")
+            if isinstance(query, SplError):
+                print(query, file=sys.stderr)
+                status = 1
+                continue
+            status = max(status, run_search(engine, text, args.format, query))
         return status
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .repl.app import run_repl
         return run_repl(engine, loaded)
     return plain_repl(engine, loaded)
+
+
+def _time_range(queries) -> tuple[float | None, float | None]:
+    """The time range that covers every search (None on a side when any search is open there)."""
+    ranges = [q.time_range() for q in queries if not isinstance(q, SplError)]
+    if not ranges or any(r[0] is None for r in ranges):
+        earliest = None
+    else:
+        earliest = min(r[0] for r in ranges)
+    latest = None if not ranges or any(r[1] is None for r in ranges) else max(r[1] for r in ranges)
+    return earliest, latest
 
 
 if __name__ == "__main__":

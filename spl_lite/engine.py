@@ -83,6 +83,16 @@ class Query:
                               for i, (c, t) in enumerate(zip(self.commands, inclusive))]
         return result
 
+    def time_range(self) -> tuple[float | None, float | None]:
+        """(earliest, latest) that the search's earliest=/latest= terms set, as epochs."""
+        first = self.commands[0] if self.commands else None
+        if not isinstance(first, SearchCommand) or not first.leading:
+            return None, None
+        from .runtime.search_terms import compile_search
+        now = self.engine.now if self.engine.now is not None else int(time.time())
+        _, tr = compile_search(first.terms, _Env(self.engine, now, self.expanded, validating=True), leading=True)
+        return tr.earliest, tr.latest
+
     def _command_text(self, command) -> str:
         span = command.span
         text = self.expanded[span.start:span.end].strip() if span else command.name
@@ -112,7 +122,7 @@ class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
     def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
-                 knowledge=(), macros=(), geoip=None):
+                 knowledge=(), macros=(), geoip=None, dedup_events: bool = False):
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
@@ -126,6 +136,7 @@ class Engine:
             self.knowledge_warnings += load_macros_conf(Path(path), self.macros)
         self.store = EventStore()
         self.load_report = LoadReport()
+        self._seen_ids: set | None = set() if dedup_events else None
 
     def _read_knowledge(self, paths):
         """Read the bundled packs (with addons) and the user's files; a function that gives an
@@ -143,11 +154,16 @@ class Engine:
         return attach(compiled)
 
     # -------------------------------------------------------------- data
-    def load(self, path, *, sourcetype: str | None = None, index: str = "main",
-             host: str = "localhost") -> LoadReport:
-        """Load a file, a directory (recursively) or a glob of JSON event files."""
+    def load(self, path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
+             earliest: float | None = None, latest: float | None = None, progress=None) -> LoadReport:
+        """Load a file, a directory (recursively), a zip or a glob of JSON event files.
+
+        With ``earliest``/``latest`` (epoch), files in CloudTrail's S3 layout whose day lies
+        outside that range are not read; ``progress(report)`` is called after each file.
+        """
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
-                            decorate=self._decorate)
+                            decorate=self._decorate, earliest=earliest, latest=latest,
+                            seen_ids=self._seen_ids, progress=progress)
         self.store.events()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
         return report

@@ -8,7 +8,7 @@ from conftest import SHARED, load_jsonl, table_of
 
 CASES_FILE = SHARED / "spl" / "cases.jsonl"
 CASES = load_jsonl(CASES_FILE) if CASES_FILE.exists() else []
-REQUIRED_SECTIONS = tuple("ABCDEFG")  # issue 2; H-K arrive with issue 4
+REQUIRED_SECTIONS = tuple("ABCDEFGHIJK")
 
 
 def run_case(case, tmp_path):

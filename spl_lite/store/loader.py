@@ -9,17 +9,20 @@ import gc
 import glob
 import gzip
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import orjson
 
+from . import s3
 from ..runtime.timeutil import parse_iso
 from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
 
 TIME_KEYS = ("eventTime", "timestamp", "@timestamp", "time", "date", "datetime", "created_at")
 JSON_SUFFIXES = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz", ".gz", ".log")
+ARCHIVE_SUFFIXES = (".zip",)
 
 
 @dataclass
@@ -29,6 +32,11 @@ class LoadReport:
     skipped_files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     bad_lines: int = 0
+    pruned_files: int = 0  # S3-layout files outside the search's time range, not read
+    duplicates: int = 0  # events dropped because their eventID was already loaded
+    bytes: int = 0
+    accounts: set = field(default_factory=set)
+    regions: set = field(default_factory=set)
 
     def merge(self, other: "LoadReport") -> None:
         self.files += other.files
@@ -36,6 +44,11 @@ class LoadReport:
         self.skipped_files += other.skipped_files
         self.errors += other.errors
         self.bad_lines += other.bad_lines
+        self.pruned_files += other.pruned_files
+        self.duplicates += other.duplicates
+        self.bytes += other.bytes
+        self.accounts |= other.accounts
+        self.regions |= other.regions
 
 
 def expand_paths(path: str | os.PathLike) -> list[Path]:
@@ -44,7 +57,8 @@ def expand_paths(path: str | os.PathLike) -> list[Path]:
     if p.is_file():
         return [p]
     if p.is_dir():
-        return sorted(f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(JSON_SUFFIXES))
+        return sorted(f for f in p.rglob("*")
+                      if f.is_file() and f.name.lower().endswith(JSON_SUFFIXES + ARCHIVE_SUFFIXES))
     matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
     files = []
     for m in matches:
@@ -140,7 +154,10 @@ def make_event(record: dict, raw, origins: Origins) -> dict:
 
 def _read_bytes(path: Path) -> bytes:
     with open(path, "rb") as f:
-        data = f.read()
+        return _decompress(f.read())
+
+
+def _decompress(data: bytes) -> bytes:
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     if data[:3] == b"\xef\xbb\xbf":
@@ -165,6 +182,13 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
         report.errors.append(f"{name}: cannot read: {e}")
         report.bad_lines += 1
         return
+    yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate)
+
+
+def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | None, index: str,
+              host: str, decorate=None) -> Iterator[dict]:
+    """The events in one file's (decompressed) bytes."""
+    report.bytes += len(data)
     text = data.lstrip()
     if not text:
         return
@@ -229,17 +253,67 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[d
         yield make_event(rec, start, origins)
 
 
+def _sources(path: Path, report: LoadReport, earliest, latest):
+    """(name, bytes or None for "read the file") of each file to load, pruning S3-layout files
+    outside the time range."""
+    if path.name.lower().endswith(ARCHIVE_SUFFIXES):
+        try:
+            for name, data in s3.zip_members(path, JSON_SUFFIXES):
+                if not _pruned(name, report, earliest, latest):
+                    yield name, _decompress(data)
+        except (OSError, zipfile.BadZipFile) as e:
+            report.errors.append(f"{path}: cannot read: {e}")
+        return
+    if not _pruned(str(path), report, earliest, latest):
+        yield str(path), None
+
+
+def _pruned(name: str, report: LoadReport, earliest, latest) -> bool:
+    loc = s3.location(name)
+    if loc is not None:
+        report.accounts.add(loc.account)
+        report.regions.add(loc.region)
+    if s3.outside(loc, earliest, latest):
+        report.pruned_files += 1
+        return True
+    return False
+
+
+def _unique(events, seen: set, report: LoadReport):
+    """Drop events whose eventID was loaded already (copies and re-exports overlap in dumps)."""
+    for ev in events:
+        event_id = ev[BODY].get("eventID")
+        if event_id is not None:
+            if event_id in seen:
+                report.duplicates += 1
+                continue
+            seen.add(event_id)
+        yield ev
+
+
 def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "main",
-               host: str = "localhost", decorate=None) -> LoadReport:
-    """Load files into the store; returns what was loaded, skipped and reported."""
+               host: str = "localhost", decorate=None, earliest=None, latest=None,
+               seen_ids: set | None = None, progress=None) -> LoadReport:
+    """Load files into the store; returns what was loaded, skipped and reported.
+
+    ``earliest``/``latest`` skip S3-layout files whose day is outside that range; ``seen_ids``
+    (a set kept across loads) drops duplicate eventIDs; ``progress(report)`` is called per file.
+    """
     report = LoadReport()
     was_enabled = gc.isenabled()
     gc.disable()
+    options = dict(sourcetype=sourcetype, index=index, host=host, decorate=decorate)
     try:
         for p in paths:
             for f in expand_paths(p):
-                report.events += store.add(read_file(f, report, sourcetype=sourcetype, index=index,
-                                                     host=host, decorate=decorate))
+                for name, data in _sources(f, report, earliest, latest):
+                    events = read_file(f, report, **options) if data is None else \
+                        read_data(name, data, report, **options)
+                    if seen_ids is not None:
+                        events = _unique(events, seen_ids, report)
+                    report.events += store.add(events)
+                    if progress is not None:
+                        progress(report)
     finally:
         if was_enabled:
             gc.enable()
