@@ -15,6 +15,7 @@ from .commands.base import fields_needed
 from .commands.eval import EvalCommand
 from .commands.makeresults import MakeresultsCommand
 from .commands.search import SearchCommand
+from .commands.unsupported import UnsupportedCommand
 from .errors import Span, SplError, did_you_mean
 from .functions import EVAL_FUNCTIONS
 from .result import Result, field_warnings
@@ -237,6 +238,9 @@ class Engine:
             commands.append(SearchCommand.leading_search(pipeline.leading, Span(0, end)))
         for i, args in enumerate(pipeline.commands):  # noqa: B007
             cls = COMMANDS.get(args.name.lower())
+            if cls is None and args.name.lower() in NOT_YET:
+                commands.append(UnsupportedCommand(args.span, args.name.lower(), args.name_span))
+                continue
             if cls is None:
                 raise unknown_command(args)
             cmd = cls.from_args(args)

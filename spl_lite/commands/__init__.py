@@ -7,6 +7,7 @@ from .dedup import DedupCommand
 from .eval import EvalCommand
 from .eventstats import EventstatsCommand, StreamstatsCommand
 from .fields import FieldsCommand
+from .fieldsummary import FieldsummaryCommand
 from .fillnull import FillnullCommand
 from .head import HeadCommand, ReverseCommand, TailCommand
 from .iplocation import IplocationCommand
@@ -28,7 +29,7 @@ from .where import WhereCommand
 
 ALL_COMMANDS = (
     AddtotalsCommand, AppendCommand, AppendcolsCommand, BinCommand, ConvertCommand, DedupCommand, EvalCommand,
-    EventstatsCommand, FieldsCommand, FillnullCommand, FormatCommand, HeadCommand, InputlookupCommand,
+    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
     OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReturnCommand, ReverseCommand, RexCommand,
     SearchCommand, SortCommand, SpathCommand, StatsCommand, StreamstatsCommand, TableCommand, TailCommand,

@@ -50,7 +50,11 @@ class LookupCommand(Command):
         return frozenset(o.field for o in self.outputs)
 
     def prepare(self, env):
-        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span)
+        # A missing file is the data's problem, not the search's: it is reported when the search runs.
+        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span,
+                           must_exist=not env.validating)
+        if not path.is_file():
+            return lambda events, ctx: events
         table = LookupTable.read(path)
         columns = [i.column for i in self.inputs]
         missing = [c for c in columns if c not in table.columns]
@@ -116,7 +120,8 @@ class InputlookupCommand(Command):
         return self.append
 
     def prepare(self, env):
-        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span)
+        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span,
+                           must_exist=not env.validating)
         test, _ = compile_search(self.where, env, command=self.name)
 
         def rows():

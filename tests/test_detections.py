@@ -1,0 +1,20 @@
+"""Splunk's published CloudTrail detections, unchanged, over the real events in ../shared/data."""
+from __future__ import annotations
+
+import sys
+
+from conftest import ROOT, shared_path
+
+
+def test_published_detections_compile_and_run():
+    shared_path("corpus", "spl_queries.jsonl")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from detections import conformance
+    totals, reasons = conformance()
+    assert totals["queries"] == 206 and totals["plain"] == 97
+    assert totals["compiled"] / totals["queries"] >= 0.97
+    assert totals["ran_plain"] / totals["plain"] >= 0.95
+    assert totals["crashes"] == 0
+    # Every search that stopped said why, in words a user can act on.
+    allowed = ("not supported", "GeoIP database", "does not exist", "is invalid", "Unexpected")
+    assert all(any(a in why for a in allowed) for why in reasons), reasons
