@@ -54,7 +54,7 @@ def main() -> int:
     return 1 if totals["crashes"] else 0
 
 
-def conformance(all_targets: bool = False, verbose: bool = False, out=lambda line: None):
+def conformance(all_targets: bool = False, verbose: bool = False, out=lambda *line: None):
     """(totals, reasons) of running the corpus; ``out`` receives the report line by line."""
     print = out  # noqa: A001 (the report goes where the caller wants it)
     queries = [json.loads(line) for line in (SHARED / "corpus" / "spl_queries.jsonl").read_text().splitlines()]
