@@ -100,3 +100,28 @@ def test_repl_plain_prompt(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "count\n-------\n2" in proc.stdout
+
+
+def test_knowledge_macro_lookup_and_dedup_flags(tmp_path, capsys):
+    path = data(tmp_path)
+    (tmp_path / "props.conf").write_text("[json]\nEVAL-who = upper(user)\nBOGUS = 1\n")
+    (tmp_path / "macros.conf").write_text("[named(1)]\nargs = n\ndefinition = eventName=$n$\n")
+    lookups = tmp_path / "lk"
+    lookups.mkdir()
+    (lookups / "teams.csv").write_text("user,team\nu1,red\n")
+    status, out, err = run(capsys, "query", "`named(A)` | lookup teams.csv user OUTPUT team | table who team",
+                           "--data", path, "--data", path, "--dedup-events", "--props", str(tmp_path / "props.conf"),
+                           "--macros", str(tmp_path / "macros.conf"), "--lookups", str(lookups),
+                           "--sourcetype", "json", "--format", "csv")
+    assert (status, out) == (0, "who,team\nU1,red\nU1,red\n")  # no eventID in these events: nothing to dedup
+    assert err == f"warning: {tmp_path / 'props.conf'}:3: setting 'BOGUS' is not supported; ignored\n"
+
+
+def test_no_addons_flag(tmp_path, capsys):
+    f = tmp_path / "ct.ndjson"
+    f.write_text('{"eventVersion": "1.0", "eventName": "GetObject", "eventTime": "2024-01-01T00:00:00Z"}\n')
+    _, out, _ = run(capsys, "query", "index=main | table errorCode", "--data", str(f), "--format", "csv")
+    assert out == "errorCode\nsuccess\n"
+    _, out, _ = run(capsys, "query", "index=main | table errorCode", "--data", str(f), "--format", "csv",
+                    "--no-addons")
+    assert out == 'errorCode\n""\n'  # a lone empty cell is quoted in CSV

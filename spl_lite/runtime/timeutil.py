@@ -164,7 +164,7 @@ def time_modifier(text: str, now: float) -> float | None:
         ts = strptime(text, fmt)
         if ts is not None:
             return ts
-    if re.fullmatch(r"[+-]?\d*[a-zA-Z]+(@[a-zA-Z]+\d?([+-]\d*[a-zA-Z]+)*)?|@[a-zA-Z]+\d?([+-]\d*[a-zA-Z]+)*", text):
+    if re.fullmatch(r"([+-]?\d*[a-zA-Z]+)+(@[a-zA-Z]+\d?([+-]\d*[a-zA-Z]+)*)?|@[a-zA-Z]+\d?([+-]\d*[a-zA-Z]+)*", text):
         return relative_time(now, text)
     return None
 
