@@ -18,7 +18,7 @@ from ..syntax.parser import command_at, lark_parser
 WORD = re.compile(r"[^\s|()\[\]\",=<>!`]*\Z")
 STATS_LIKE = ("stats", "eventstats", "streamstats")
 LOOKUP_COMMANDS = ("lookup", "inputlookup", "outputlookup")
-KEYWORDS = {"_BY": "by", "_AS": "as", "_SORTBY": "sortby", "_OUTPUT": "OUTPUT", "_OUTPUTNEW": "OUTPUTNEW"}
+KEYWORDS = {"_BY": "by", "_AS": "as", "_SORTBY": "sortby", "OUTPUT_KEYWORD": "OUTPUT", "_WHERE": "WHERE"}
 SORT_FUNCTIONS = ("num(", "str(", "ip(", "auto(")
 EVAL_KEYWORDS = ("AND", "OR", "NOT", "XOR", "LIKE", "IN")
 VALUES_LOOKED_AT = 500  # a field's most common values that fuzzy matching picks from
@@ -173,6 +173,8 @@ def _argument_candidates(tokens, accepts, typed, command, catalog) -> list[Sugge
         values = info.option_values.get(str(tokens[-2]), ())
         return [Suggestion(v, "value", f"{tokens[-2]}=", n) for v in values]
     keywords = [Suggestion(word, "keyword", "", n) for term, word in KEYWORDS.items() if term in accepts]
+    if "OUTPUT_KEYWORD" in accepts:
+        keywords.append(Suggestion("OUTPUTNEW", "keyword", "", n))
     options = [Suggestion(f"{o}=", "option", f"{command} option", n, display=o) for o in info.options] \
         if info is not None and last_type != "LPAR" else []
     if command in STATS_LIKE and last_type != "LPAR":

@@ -59,6 +59,8 @@ CASES = [
     ("`cloudtrail` | `by", ["by_user`"], "macro"),
     ("| inputlookup ", ["baseline.csv", "users.csv"], "lookup"),
     ("index=main | lookup us", ["users.csv"], "lookup"),
+    ("index=main | lookup users.csv userName OUT", ["OUTPUT", "OUTPUTNEW"], "keyword"),
+    ("| inputlookup users.csv WH", ["WHERE"], "keyword"),
 ]
 
 
