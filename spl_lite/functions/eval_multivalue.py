@@ -103,26 +103,10 @@ def _mvrange(start, end, step=1):
     return _mv(out)
 
 
-def _single_field(node):
-    fields = set()
-
-    def walk(n):
-        if isinstance(n, ast.FieldRef):
-            fields.add(n.name)
-        for attr in ("left", "right", "operand"):
-            if hasattr(n, attr):
-                walk(getattr(n, attr))
-        for attr in ("args", "items"):
-            for c in getattr(n, attr, ()) or ():
-                walk(c)
-    walk(node)
-    return fields
-
-
 @eval_function("mvfilter", 1, usage="mvfilter(<boolean expression on one field>)", builder=True)
 def _mvfilter(env, nodes, args, compiler):
     """The values of the one field in the expression for which the expression is true."""
-    fields = _single_field(nodes[0])
+    fields = ast.field_refs(nodes[0])
     if len(fields) != 1:
         raise SplError("mvfilter() needs an expression that uses exactly one field.",
                        command=compiler.command, span=nodes[0].span)

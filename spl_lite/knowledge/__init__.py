@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import SplError
 from ..lookups import LookupTable
 from ..runtime.values import KNOWLEDGE, first_value, raw_field, raw_getter, raw_text, to_string
+from ..syntax.ast import field_refs
 from .conf import Stanza, read_conf
 
 EXTRACT, ALIAS, EVAL, LOOKUP, EVENTTYPE = 1, 2, 3, 4, 5
@@ -234,7 +235,7 @@ class Knowledge:
         elif key.startswith("EVAL-"):
             name = key[len("EVAL-"):]
             node = parse_expression(value)
-            refs = sorted(_field_refs(node))
+            refs = sorted(field_refs(node))
             rules[name] = Rule(EVAL, "eval", (compile_expr(node, env, "eval"), refs))
         elif key.startswith("EXTRACT-"):
             m = re.match(r"(.*?)\s+in\s+(\S+)\s*\Z", value, re.S)
@@ -276,23 +277,6 @@ class Knowledge:
         table = LookupTable.read(path)
         match = table.matcher([c for c, _ in inputs], wildcard, case_sensitive)
         return LookupRule(name, table, inputs, outputs, new_only, match, max_matches)
-
-
-def _field_refs(node) -> set[str]:
-    from ..syntax import ast
-    out: set[str] = set()
-
-    def walk(n):
-        if isinstance(n, ast.FieldRef):
-            out.add(n.name)
-        for attr in ("left", "right", "operand"):
-            if hasattr(n, attr):
-                walk(getattr(n, attr))
-        for attr in ("args", "items"):
-            for c in getattr(n, attr, ()) or ():
-                walk(c)
-    walk(node)
-    return out
 
 
 def attach(knowledge_by_sourcetype: dict):

@@ -110,6 +110,29 @@ class InList:
     span: Span | None = _span()
 
 
+def field_refs(node) -> set[str]:
+    """The names of the fields an eval expression reads."""
+    out: set[str] = set()
+
+    def walk(n):
+        if isinstance(n, FieldRef):
+            out.add(n.name)
+        elif isinstance(n, BinaryOp):
+            walk(n.left)
+            walk(n.right)
+        elif isinstance(n, UnaryOp):
+            walk(n.operand)
+        elif isinstance(n, Call):
+            for a in n.args:
+                walk(a)
+        elif isinstance(n, InList):
+            walk(n.operand)
+            for i in n.items:
+                walk(i)
+    walk(node)
+    return out
+
+
 # ------------------------------------------------------------------ command argument pieces
 
 @dataclass(frozen=True, slots=True)
