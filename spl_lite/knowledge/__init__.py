@@ -21,6 +21,8 @@ from ..syntax.ast import field_refs
 from .conf import Stanza, read_conf
 
 EXTRACT, ALIAS, EVAL, LOOKUP, EVENTTYPE = 1, 2, 3, 4, 5
+EVAL_MEMO = 50_000  # results remembered per calculated field
+_UNSET = object()
 BUNDLED = Path(__file__).parent
 PACKS = (BUNDLED / "default", BUNDLED / "aws")  # the AWS add-on's CloudTrail knowledge, and Splunk's own
 PROPS_SETTINGS = ("EXTRACT-", "FIELDALIAS-", "EVAL-", "LOOKUP-")
@@ -53,11 +55,12 @@ class SourcetypeKnowledge:
         self.eventtypes = eventtypes  # (name, test, tags)
         self.field_tags = field_tags  # field -> value -> tags
         self.fields = dict(rules)
-        # Each EVAL reads its inputs as the aliases leave them: bind those readers once.
+        # Each EVAL reads its inputs as the aliases leave them: bind those readers once, and
+        # remember results by input values (errorCode, eventName... repeat across many events).
         for rule in rules.values():
             if rule.kind == "eval":
                 fn, refs = rule.data
-                rule.data = (fn, [(r, self._reader(r, EVAL)) for r in refs])
+                rule.data = (fn, [(r, self._reader(r, EVAL)) for r in refs], {})
         if eventtypes or field_tags:
             for name in ("eventtype", "tag", "tag::eventtype"):
                 self.fields[name] = Rule(EVENTTYPE, name, None)
@@ -87,9 +90,18 @@ class SourcetypeKnowledge:
             # ASNEW leaves a target that the event already has.
             return raw_field(ev, name) if keep_existing and raw_field(ev, name) is not None else value
         if kind == "eval":
-            fn, readers = rule.data
-            value = fn({r: read(ev) for r, read in readers})
-            return None if type(value) is bool else value
+            fn, readers, memo = rule.data
+            inputs = {r: read(ev) for r, read in readers}
+            key = tuple(tuple(v) if type(v) is list else v for v in inputs.values())
+            value = memo.get(key, _UNSET)
+            if value is _UNSET:
+                value = fn(inputs)
+                if type(value) is bool:
+                    value = None
+                if len(memo) >= EVAL_MEMO:
+                    memo.clear()
+                memo[key] = value
+            return list(value) if type(value) is list else value
         if kind == "lookup":
             return self._lookup(ev, *rule.data)
         if kind == "extract":

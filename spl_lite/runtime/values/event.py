@@ -142,6 +142,8 @@ def _make_getter(name: str, knowledge: bool):
             nxt = node.get(k)
             if type(nxt) is not dict:
                 if type(nxt) is not list:  # missing, JSON null or a scalar: the path ends here
+                    if k in node:
+                        return None
                     prefix = k + "."
                     for key in node:
                         if key.startswith(prefix):
