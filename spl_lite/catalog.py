@@ -35,6 +35,7 @@ class Catalog:
     eval_functions: dict[str, FunctionInfo]
     stats_functions: dict[str, FunctionInfo]
     events: int = 0
+    estimated: bool = False  # field counts from a sample of the events
 
 
 def command_infos() -> dict[str, CommandInfo]:

@@ -197,7 +197,7 @@ class Engine:
             macros={k: m.definition for k, m in sorted(self.macros.items())},
             lookups=lookup_files(self.lookups_dir), commands=command_infos(),
             eval_functions=eval_function_infos(self.eval_functions),
-            stats_functions=stats_function_infos(), events=len(store))
+            stats_functions=stats_function_infos(), events=len(store), estimated=store.catalog_is_estimated)
 
     def geoip_reader(self, span=None):
         """The GeoIP database reader for iplocation (opened once); SplError when none is set."""

@@ -45,6 +45,7 @@ class LookupRule:
     new_only: bool
     match: object
     max_matches: int
+    memo: dict = field(default_factory=dict)  # input values -> matching rows
 
 
 class SourcetypeKnowledge:
@@ -73,6 +74,21 @@ class SourcetypeKnowledge:
         if rule is not None and rule.level < level and name not in ev:
             return self.compute(ev, name)
         return raw_getter(name)(ev)
+
+    def compute_all(self, ev) -> dict:
+        """Every field the knowledge defines for the event (event types worked out once)."""
+        out = {}
+        types = None
+        for name, rule in self.fields.items():
+            if name in ev:
+                continue
+            if rule.kind == "eventtype":
+                types = out[name] = self.compute(ev, name)
+            elif rule.kind in ("tag", "tag::eventtype") and types is not None:
+                out[name] = self._tags(ev, rule.kind, rule.data, types)
+            else:
+                out[name] = self.compute(ev, name)
+        return out
 
     def _reader(self, name: str, level: int):
         rule = self.fields.get(name)
@@ -119,16 +135,21 @@ class SourcetypeKnowledge:
         values = tuple(to_string(first_value(self.view(ev, f, LOOKUP))) for _, f in rule.inputs)
         if None in values:
             return raw_field(ev, target)
-        rows = rule.match(values)[:rule.max_matches]
+        rows = rule.memo.get(values)
+        if rows is None:
+            rows = rule.match(values)[:rule.max_matches]
+            if len(rule.memo) >= EVAL_MEMO:
+                rule.memo.clear()
+            rule.memo[values] = rows
         found = [v for r in rows for v in ([r[column]] if isinstance(r.get(column), str) else r.get(column) or [])]
         if not found:
             return raw_field(ev, target)
         return found[0] if len(found) == 1 else found
 
-    def _tags(self, ev, kind: str, data):
+    def _tags(self, ev, kind: str, data, types=None):
         tags: set[str] = set()
         if kind in ("tag", "tag::eventtype"):
-            types = set(self.compute(ev, "eventtype") or ())
+            types = set((self.compute(ev, "eventtype") if types is None else types) or ())
             for name, _, t in self.eventtypes:
                 if name in types:
                     tags.update(t)

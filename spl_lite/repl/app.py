@@ -79,7 +79,7 @@ class Repl:
         self.format = "table"
         self.output: str | None = None
         self.timing = False
-        self.catalog = engine.catalog()
+        self._catalog = None
         self.write = write or (lambda text: print(text, flush=True))
         self.use_pager = sys.stdout.isatty() if pager is None else pager
         hist = FileHistory(str(self._history_file())) if history else InMemoryHistory()
@@ -95,8 +95,15 @@ class Repl:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    @property
+    def catalog(self):
+        """What completion and .fields draw on, built on first use (after a .load, again)."""
+        if self._catalog is None:
+            self._catalog = self.engine.catalog()
+        return self._catalog
+
     def refresh_catalog(self) -> None:
-        self.catalog = self.engine.catalog()
+        self._catalog = None
 
     # -------------------------------------------------------------- the bottom toolbar
     def toolbar(self):

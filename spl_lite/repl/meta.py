@@ -65,7 +65,8 @@ def _fields(repl, arg):
         rows.append(f"{name:40} {share:5.1f}%  {distinct:>6} values  {shown[:80]}")
     if not rows:
         return "No field matches." if arg else "No events loaded."
-    return f"{'field':40} {'events':>6}  {'distinct':>13}  top values\n" + "\n".join(rows)
+    note = "\n(shares estimated from an even sample of the events)" if catalog.estimated else ""
+    return f"{'field':40} {'events':>6}  {'distinct':>13}  top values\n" + "\n".join(rows) + note
 
 
 def _format(repl, arg):

@@ -74,7 +74,18 @@ def keyword_matcher(text: str, quoted: bool) -> Callable[[object], bool]:
     pattern = f"(?<![^{_BREAK_CLASS}]){body}(?![^{_BREAK_CLASS}])"
     rx = re.compile(pattern, re.IGNORECASE)
     rxb = re.compile(pattern.encode("utf-8"), re.IGNORECASE)
-    return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
+    # The longest literal piece must occur somewhere: a plain substring test rules out most
+    # events far faster than the token-boundary regex.
+    piece = max(parts, key=len).lower()
+    piece_b = piece.encode("utf-8")
+    if not piece or not piece.isascii():
+        return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
+
+    def match(raw):
+        if type(raw) is bytes:
+            return piece_b in raw.lower() and rxb.search(raw) is not None
+        return piece in raw.lower() and rx.search(raw) is not None
+    return match
 
 
 def _field_values(name: str) -> Callable[[dict], list]:

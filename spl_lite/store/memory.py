@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..runtime.search_terms import TimeRange, value_matcher, wildcard_cidr
-from ..runtime.values import ORIGIN, Event, field_getter, field_names, to_string, wildcard_regex
+from ..runtime.values import KNOWLEDGE, ORIGIN, Event, field_getter, field_names, to_string, wildcard_regex
 from ..syntax import ast
 
 STORE_METADATA = ("index", "sourcetype", "source", "host")
+KNOWLEDGE_SAMPLE = 2_000
 
 
 @dataclass(frozen=True)
@@ -264,10 +265,35 @@ class EventStore:
         return any(get(ev) is not None for ev in self._events)
 
     def field_catalog(self) -> dict[str, int]:
-        """How many events have each field, most common first (computed once per load)."""
+        """How many events have each field, most common first (computed once per load).
+
+        The fields as extracted are counted over every event, so none is missed however rare.
+        Fields that search-time knowledge works out (the add-on's) are counted over an even
+        sample of at most KNOWLEDGE_SAMPLE events and scaled (catalog_is_estimated says so).
+        """
         if self._catalog is None:
+            self._ensure_sorted()
             counts: Counter = Counter()
             for ev in self._events:
-                counts.update(field_names(ev))
+                counts.update(field_names(ev, knowledge=False))
+            step = max(1, -(-len(self._events) // KNOWLEDGE_SAMPLE))
+            sample = self._events[::step]
+            derived: Counter = Counter()
+            defined: set[str] = set()
+            for ev in sample:
+                derived.update(field_names(ev))
+                origin = ev.get(ORIGIN) or {}
+                if origin.get(KNOWLEDGE) is not None:
+                    defined.update(origin[KNOWLEDGE].fields)
+            scale = len(self._events) / max(1, len(sample))
+            for name in defined:
+                if derived[name]:
+                    counts[name] = max(1, round(derived[name] * scale))
+                else:
+                    counts.pop(name, None)  # the knowledge leaves it null
             self._catalog = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return self._catalog
+
+    @property
+    def catalog_is_estimated(self) -> bool:
+        return len(self._events) > KNOWLEDGE_SAMPLE

@@ -171,13 +171,11 @@ def event_fields(event: Event) -> dict:
                 out[name] = v
     knowledge = _knowledge(event)
     if knowledge is not None:
-        for name in knowledge.fields:
-            if name not in event:
-                v = knowledge.compute(event, name)
-                if v is None:
-                    out.pop(name, None)
-                else:
-                    out[name] = v
+        for name, v in knowledge.compute_all(event).items():
+            if v is None:
+                out.pop(name, None)
+            else:
+                out[name] = v
     for k, v in event.items():
         if k[:1] == "\x00":
             continue
@@ -188,21 +186,25 @@ def event_fields(event: Event) -> dict:
     return out
 
 
-def field_names(event: Event) -> set[str]:
-    """The names of the event's non-null fields."""
+def field_names(event: Event, knowledge: bool = True) -> set[str]:
+    """The names of the event's non-null fields (without knowledge: as extracted)."""
     body = event.get(BODY)
     out: set[str] = set()
     if body is not None:
         json_leaves(body, "", lambda key, v: out.add(key))
-        out.update(n for n in METADATA if _metadata(event, n) is not None)
-    knowledge = _knowledge(event)
-    if knowledge is not None:
-        for name in knowledge.fields:
-            if name not in event:
-                if knowledge.compute(event, name) is None:
-                    out.discard(name)
-                else:
-                    out.add(name)
+        origin = event.get(ORIGIN) or {}
+        if event.get(RAW) is not None:
+            out.add("_raw")
+        out.update(n for n in ("index", "sourcetype", "source", "host") if origin.get(n) is not None)
+        if origin.get(DATES) and event.get("_time") is not None:
+            out.update(DATE_FIELDS)
+    k = _knowledge(event) if knowledge else None
+    if k is not None:
+        for name, v in k.compute_all(event).items():
+            if v is None:
+                out.discard(name)
+            else:
+                out.add(name)
     for k, v in event.items():
         if k[:1] == "\x00":
             continue
