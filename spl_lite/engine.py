@@ -220,7 +220,7 @@ class Engine:
             raise e.with_query(text) from None
         try:
             pipeline = parse(expanded)
-            commands = self._commands(pipeline, expanded)
+            commands = self._commands(pipeline, expanded, warnings)
             env = _Env(self, self.now, expanded, validating=True)
             for c in commands:
                 c.prepare(env)  # compiles expressions and search terms: fails here, not mid-run
@@ -231,7 +231,7 @@ class Engine:
     def search(self, text: str) -> Result:
         return self.compile(text).run()
 
-    def _commands(self, pipeline: Pipeline, text: str) -> list:
+    def _commands(self, pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
         commands = []
         if not pipeline.starts_with_pipe:
             end = text.rfind("|", 0, pipeline.commands[0].span.start) if pipeline.commands else len(text)
@@ -244,6 +244,11 @@ class Engine:
             if cls is None:
                 raise unknown_command(args)
             cmd = cls.from_args(args)
+            for option in args.items:
+                if isinstance(option, ast.Option) and option.name.lower() in cls.ignored_options \
+                        and warnings is not None:
+                    warnings.append(f"The '{option.name}' option of {cls.name} has no effect in spl_lite yet; "
+                                    "it was ignored.")
             generating = cls.kind is Kind.GENERATING
             if i == 0 and pipeline.starts_with_pipe and not generating:
                 if isinstance(cmd, EvalCommand):

@@ -84,6 +84,16 @@ CASES = [
     ("index=main | eventstats count | table count", E3, [["count"], ["3"], ["3"], ["3"]]),
     ("index=main | streamstats window=2 sum(bytes) as s | table s", E3, [["s"], ["300"], ["320"], ["21"]]),
     ("| makeresults count=3 | streamstats count as n | where n>1 | table n", [], [["n"], ["2"], ["3"]]),
+    # reset_on_change: the count starts over when the BY value changes (Splunk's DAY/NIGHT example)
+    ("index=main | streamstats reset_on_change=t count as n by user | table user n", E3,
+     [["user", "n"], ["alice", "1"], ["bob", "1"], ["alice", "1"]]),
+    # global=t (the default): a window of the last 2 results, counted for the current group
+    ("index=main | streamstats window=2 count as n by user | table user n", E3,
+     [["user", "n"], ["alice", "1"], ["bob", "1"], ["alice", "1"]]),
+    ("index=main | streamstats window=2 global=f count as n by user | table user n", E3,
+     [["user", "n"], ["alice", "1"], ["bob", "1"], ["alice", "2"]]),
+    ("index=main | eval v=if(user=\"bob\", \"x\", bytes) | stats allnum=t sum(v) as s by user | table user s", E3,
+     [["user", "s"], ["alice", "301"], ["bob", None]]),
     # stats functions
     ("index=main | stats stdev(bytes) as sd, var(bytes) as v, sumsq(bytes) as q, dc(user) as d", E3,
      [["sd", "v", "q", "d"], ["167.4126637981727", "28027", "90401", "2"]]),
@@ -162,6 +172,13 @@ def test_field_name_case_warning():
     assert result.warnings == ["The field 'awsregion' does not exist in any event (field names are "
                                "case-sensitive); did you mean 'awsRegion'?"]
     assert engine.search("index=main | stats count by awsRegion").warnings == []
+
+
+def test_options_without_effect_are_reported():
+    engine = spl_lite.Engine(addons=False)
+    engine.add_events(E3)
+    result = engine.search("index=main | join usetime=t user [| makeresults | eval user=\"bob\"] | stats count")
+    assert result.warnings == ["The 'usetime' option of join has no effect in spl_lite yet; it was ignored."]
 
 
 def test_compiled_query_reruns_with_new_data():

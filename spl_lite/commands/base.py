@@ -61,6 +61,7 @@ class Command:
     example: ClassVar[str] = ""
     options: ClassVar[dict[str, Callable]] = {}
     makes_table: ClassVar[bool] = False  # output rows are a table with their own column order
+    ignored_options: ClassVar[frozenset] = frozenset()  # accepted, so searches run, but without effect
 
     span: Span | None = field(default=None, compare=False, repr=False)
 

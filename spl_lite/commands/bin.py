@@ -41,6 +41,8 @@ class BinCommand(Command):
     options: ClassVar[dict] = {"span": to_text, "bins": to_int, "minspan": to_text, "start": to_text,
                                "end": to_text, "aligntime": to_text}
 
+    ignored_options: ClassVar[frozenset] = frozenset({"minspan", "start", "end"})
+
     field: str = ""
     alias: str | None = None
     span_text: str | None = None

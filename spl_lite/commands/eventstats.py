@@ -5,7 +5,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import compile_aggregates, group_keys, split_stats_items
+from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
 from ..runtime.values import set_field
 from .base import Command, Kind, to_bool, to_int, to_text, writable
 
@@ -22,18 +22,19 @@ class EventstatsCommand(Command):
 
     aggregates: tuple = ()
     by: tuple[str, ...] = ()
+    allnum: bool = False
 
     @classmethod
     def from_args(cls, args):
-        cls.read_options(args.items)
+        opts = cls.read_options(args.items)
         aggs, by = split_stats_items(cls, args.items)
-        return cls(args.span, tuple(aggs), by)
+        return cls(args.span, tuple(aggs), by, opts.get("allnum", False))
 
     def fields_written(self):
         return frozenset(a.alias or a.text for a in self.aggregates)
 
     def prepare(self, env):
-        specs = compile_aggregates(self.aggregates, env, self.name)
+        specs = compile_aggregates(self.aggregates, env, self.name, allnum=self.allnum)
         by = self.by
 
         def run(events, ctx):
@@ -73,10 +74,15 @@ class StreamstatsCommand(Command):
     options: ClassVar[dict] = {"current": to_bool, "window": to_int, "global": to_bool,
                                "reset_on_change": to_bool, "allnum": to_bool, "time_window": to_text}
 
+    ignored_options: ClassVar[frozenset] = frozenset({"time_window"})
+
     aggregates: tuple = ()
     by: tuple[str, ...] = ()
     current: bool = True
     window: int = 0
+    shared_window: bool = True  # global=t: the window is the last N results, whatever their group
+    reset_on_change: bool = False
+    allnum: bool = False
 
     @classmethod
     def from_args(cls, args):
@@ -85,14 +91,16 @@ class StreamstatsCommand(Command):
         window = opts.get("window", 0)
         if not 0 <= window <= 10000:
             raise cls.error("window must be between 0 and 10000 (max_stream_window).", args.span)
-        return cls(args.span, tuple(aggs), by, opts.get("current", True), window)
+        return cls(args.span, tuple(aggs), by, opts.get("current", True), window, opts.get("global", True),
+                   opts.get("reset_on_change", False), opts.get("allnum", False))
 
     def fields_written(self):
         return frozenset(a.alias or a.text for a in self.aggregates)
 
     def prepare(self, env):
-        specs = compile_aggregates(self.aggregates, env, self.name)
+        specs = compile_aggregates(self.aggregates, env, self.name, allnum=self.allnum)
         by, current, window = self.by, self.current, self.window
+        keys_of = key_function(by)
 
         def results(history):
             states = [s.new() for s in specs]
@@ -103,13 +111,25 @@ class StreamstatsCommand(Command):
 
         def run(events, ctx):
             running: dict[tuple, object] = {}
+            recent: deque = deque(maxlen=window or None)  # (group, event) for global=t windows
+            previous = None
             for ev in events:
-                keys = group_keys(ev, by) if by else [()]
+                keys = keys_of(ev)
                 if not keys:
                     yield ev
                     continue
                 key = keys[0]
-                if window:
+                if self.reset_on_change and previous is not None and key != previous:
+                    running.clear()  # the BY values changed: start over, as Splunk does
+                    recent.clear()
+                previous = key
+                if window and self.shared_window and by:
+                    if current:
+                        recent.append((key, ev))
+                    values = results(e for k, e in recent if k == key)
+                    if not current:
+                        recent.append((key, ev))
+                elif window:
                     hist = running.setdefault(key, deque(maxlen=window))
                     if current:
                         hist.append(ev)

@@ -28,6 +28,7 @@ class LookupCommand(Command):
     syntax: ClassVar[str] = ("lookup <table> <column> [AS <field>]... [OUTPUT|OUTPUTNEW <column> [AS <field>]...]")
     example: ClassVar[str] = "lookup users.csv userName AS user OUTPUT team"
     options: ClassVar[dict] = {"local": to_bool, "update": to_bool}
+    ignored_options: ClassVar[frozenset] = frozenset({"local", "update"})
 
     table: str = ""
     table_span: object = None
@@ -154,6 +155,7 @@ class OutputlookupCommand(Command):
     example: ClassVar[str] = "outputlookup seen_users.csv"
     options: ClassVar[dict] = {"append": to_bool, "create_empty": to_bool, "override_if_empty": to_bool,
                                "max": to_int, "key_field": str, "createinapp": to_bool}
+    ignored_options: ClassVar[frozenset] = frozenset({"key_field", "createinapp"})
 
     table: str = ""
     table_span: object = None

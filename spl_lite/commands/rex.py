@@ -72,6 +72,7 @@ class RexCommand(Command):
     options: ClassVar[dict] = {"field": to_text, "max_match": to_int, "mode": to_text,
                                "offset_field": to_text}
     option_values: ClassVar[dict] = {"mode": ("sed",)}
+    ignored_options: ClassVar[frozenset] = frozenset({"offset_field"})
 
     field: str = "_raw"
     pattern: str = ""

@@ -20,21 +20,24 @@ class StatsCommand(Command):
     options: ClassVar[dict] = {"allnum": to_bool, "delim": to_text, "dedup_splitvals": to_bool,
                                "partitions": to_text}
 
+    ignored_options: ClassVar[frozenset] = frozenset({"delim", "partitions"})
+
     aggregates: tuple = ()
     by: tuple[str, ...] = ()
     dedup_splitvals: bool = False
+    allnum: bool = False
 
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
         aggs, by = split_stats_items(cls, args.items)
-        return cls(args.span, tuple(aggs), by, opts.get("dedup_splitvals", False))
+        return cls(args.span, tuple(aggs), by, opts.get("dedup_splitvals", False), opts.get("allnum", False))
 
     def fields_written(self):
         return frozenset(a.alias or a.text for a in self.aggregates)
 
     def prepare(self, env):
-        specs = compile_aggregates(self.aggregates, env, self.name)
+        specs = compile_aggregates(self.aggregates, env, self.name, allnum=self.allnum)
         by = self.by
         keys_of = key_function(by)
         count_only = by and all(a.arg is None and a.func.lower() in ("count", "c") for a in self.aggregates)

@@ -200,6 +200,7 @@ class AppendCommand(SubsearchCommand):
     syntax: ClassVar[str] = "append [maxout=<N>] [maxtime=<seconds>] [<subsearch>]"
     example: ClassVar[str] = "append [search eventName=ConsoleLogin | stats count by userName]"
     options: ClassVar[dict] = {"maxout": to_int, "maxtime": to_int, "extendtimerange": to_bool}
+    ignored_options: ClassVar[frozenset] = frozenset({"maxtime", "extendtimerange"})
 
     def runner(self, env, opts):
         def run(events, ctx):
@@ -217,6 +218,7 @@ class AppendcolsCommand(SubsearchCommand):
     syntax: ClassVar[str] = "appendcols [override=<bool>] [<subsearch>]"
     example: ClassVar[str] = "appendcols [search errorCode=* | stats count AS errors]"
     options: ClassVar[dict] = {"override": to_bool, "maxout": to_int, "maxtime": to_int}
+    ignored_options: ClassVar[frozenset] = frozenset({"maxout", "maxtime"})
 
     def runner(self, env, opts):
         override = opts.get("override", False)
@@ -254,6 +256,7 @@ class JoinCommand(SubsearchCommand):
     options: ClassVar[dict] = {"type": to_text, "max": to_int, "overwrite": to_bool, "usetime": to_bool,
                                "earlier": to_bool, "left": to_text, "right": to_text, "where": to_text}
     option_values: ClassVar[dict] = {"type": ("inner", "left", "outer")}
+    ignored_options: ClassVar[frozenset] = frozenset({"usetime", "earlier", "left", "right", "where"})
 
     fields: tuple[str, ...] = ()
 

@@ -27,6 +27,8 @@ class TimechartCommand(Command):
                                "usenull": to_bool, "cont": to_bool, "otherstr": to_text, "nullstr": to_text,
                                "partial": to_bool, "fixedrange": to_bool, "minspan": to_text}
 
+    ignored_options: ClassVar[frozenset] = frozenset({"partial", "fixedrange", "minspan"})
+
     aggregates: tuple = ()
     by: tuple[str, ...] = ()
     opts: tuple = ()

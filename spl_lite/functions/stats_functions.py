@@ -320,6 +320,22 @@ class LatestTime(Latest):
         return self.time
 
 
+def all_numeric(cls):
+    """allnum=t: a numeric function gives null for a group whose values are not all numbers."""
+    if not issubclass(cls, _Numbers):
+        return cls
+
+    class AllNumeric(cls):
+        def add(self, value, time):
+            if to_number(value) is None:
+                self.mixed = True
+            super().add(value, time)
+
+        def result(self):
+            return None if getattr(self, "mixed", False) else super().result()
+    return AllNumeric
+
+
 def lookup(name: str):
     """The stats function class for a name (perc95 and p99.9 included), or None."""
     cls = STATS_FUNCTIONS.get(name.lower())

@@ -23,10 +23,12 @@ class AggSpec:
         return self.factory()
 
 
-def compile_aggregates(aggs, env, command: str) -> list[AggSpec]:
+def compile_aggregates(aggs, env, command: str, allnum: bool = False) -> list[AggSpec]:
     specs, columns = [], set()
     for agg in aggs:
         cls = stats_functions.lookup(agg.func)
+        if cls is not None and allnum:
+            cls = stats_functions.all_numeric(cls)
         if cls is None:
             hint = did_you_mean(agg.func, stats_functions.known_names())
             raise SplError(f"The argument '{agg.text}' is invalid: '{agg.func}' is not a stats function.",
