@@ -27,6 +27,13 @@ CASES = [
     ("index=main | search bytes>10 NOT user=bob | table user", E3, [["user"], ["alice"]]),
     ("index=main eventName = GetObject | table user", [{"_time": 1, "eventName": "GetObject", "user": "a"}],
      [["user"], ["a"]]),
+    # CASE() keeps case; TERM() needs major breakers around the term (":" is only a minor one)
+    ("index=main CASE(GetObject) | table bytes", E3, [["bytes"], ["300"], ["1"]]),
+    ("index=main CASE(getobject) | table bytes", E3, [[]]),
+    ("index=main TERM(1.2.3.4) | table n", [{"_time": 2, "m": "ip=1.2.3.4", "n": "a"}, {"_time": 1, "m": "1.2.3.4", "n": "b"}],
+     [["n"], ["b"]]),
+    ("index=main 1.2.3.4 | table n", [{"_time": 2, "m": "ip=1.2.3.4", "n": "a"}, {"_time": 1, "m": "1.2.3.4", "n": "b"}],
+     [["n"], ["a"], ["b"]]),
     # fields, table, rename
     ("index=main | fields user bytes | table *", E3[:1], [["bytes", "user"], ["300", "alice"]]),
     ("index=main | fields - u* | table *", E3[:1], [["bytes", "ev", "host", "index", "source", "sourcetype", "src"],

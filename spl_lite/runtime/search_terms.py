@@ -63,17 +63,22 @@ def value_matcher(pattern: str) -> Callable[[object], bool]:
     return lambda v: to_string(v).casefold() == fold
 
 
-def keyword_matcher(text: str, quoted: bool) -> Callable[[object], bool]:
+def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
+                    whole_term: bool = False) -> Callable[[object], bool]:
     """A test of _raw (text or the bytes it was loaded as) for a free-text term: whole tokens,
-    case-insensitive, * wildcard."""
+    case-insensitive unless CASE(), between any breakers unless TERM() (major ones only)."""
     parts = text.split("*")
     non_major = f"[^{re.escape(MAJOR_BREAKERS)}]*"
     body = non_major.join(re.escape(p) for p in parts)
     if quoted:
         body = r"\s+".join(body.split(r"\ "))
-    pattern = f"(?<![^{_BREAK_CLASS}]){body}(?![^{_BREAK_CLASS}])"
-    rx = re.compile(pattern, re.IGNORECASE)
-    rxb = re.compile(pattern.encode("utf-8"), re.IGNORECASE)
+    edge = re.escape(MAJOR_BREAKERS) if whole_term else _BREAK_CLASS
+    pattern = f"(?<![^{edge}]){body}(?![^{edge}])"
+    flags = 0 if case_sensitive else re.IGNORECASE
+    rx = re.compile(pattern, flags)
+    rxb = re.compile(pattern.encode("utf-8"), flags)
+    if case_sensitive:
+        return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
     # The longest literal piece must occur somewhere: a plain substring test rules out most
     # events far faster than the token-boundary regex.
     piece = max(parts, key=len).lower()
@@ -154,7 +159,7 @@ class SearchCompiler:
     def _Keyword(self, node):
         if node.text == "*" and not node.quoted:
             return _ALWAYS
-        match = keyword_matcher(node.text, node.quoted)
+        match = keyword_matcher(node.text, node.quoted, node.case_sensitive, node.whole_term)
 
         def test(ev):
             raw = ev.get("_raw", _MISSING)

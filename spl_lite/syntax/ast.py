@@ -19,10 +19,13 @@ def _span():
 
 @dataclass(frozen=True, slots=True)
 class Keyword:
-    """A free-text term (``error``, ``fail*``) or a quoted phrase, matched against _raw."""
+    """A free-text term (``error``, ``fail*``) or a quoted phrase, matched against _raw;
+    ``CASE(x)`` matches with case, ``TERM(x)`` only between major breakers."""
     text: str
     quoted: bool = False
     span: Span | None = _span()
+    case_sensitive: bool = False
+    whole_term: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,13 @@ class ToAst(Transformer):
     def search_word(self, meta, children):
         return ast.Keyword(str(children[0]), False, Span.of(meta))
 
+    def search_directive(self, meta, children):
+        text = str(children[0])
+        kind, inner = text[:4].upper(), text[5:-1].strip()
+        quoted = inner.startswith('"') and inner.endswith('"') and len(inner) > 1
+        value = unquote(inner) if quoted else inner
+        return ast.Keyword(value, quoted, Span.of(meta), case_sensitive=kind == "CASE", whole_term=kind == "TERM")
+
     def search_phrase(self, meta, children):
         return ast.Keyword(unquote(children[0]), True, Span.of(meta))
 
