@@ -101,6 +101,12 @@ CASES = [
      [["user", "n"], ["alice", "1"], ["bob", "1"], ["alice", "2"]]),
     ("index=main | eval v=if(user=\"bob\", \"x\", bytes) | stats allnum=t sum(v) as s by user | table user s", E3,
      [["user", "s"], ["alice", "301"], ["bob", None]]),
+    # chart: a row per OVER value, a column per BY value; counts fill empty cells with 0
+    ("index=main | chart count over user by ev", E3,
+     [["user", "GetObject", "PutObject"], ["alice", "2", "0"], ["bob", "0", "1"]]),
+    ("index=main | chart sum(bytes) by user ev limit=1", E3, [["user", "GetObject", "OTHER"], ["alice", "301", None],
+                                                               ["bob", None, "20"]]),
+    ("index=main | chart count by ev", E3, [["ev", "count"], ["GetObject", "2"], ["PutObject", "1"]]),
     # stats functions
     ("index=main | stats stdev(bytes) as sd, var(bytes) as v, sumsq(bytes) as q, dc(user) as d", E3,
      [["sd", "v", "q", "d"], ["167.4126637981727", "28027", "90401", "2"]]),

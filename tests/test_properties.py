@@ -111,6 +111,17 @@ QUERIES = [
     "index=main | fields - g | stats count by f g",
     "index=main | where isnotnull('m{}') | top f",
     "index=main | eval n=mvcount('m{}') | stats sum(n) as s by g",
+    "index=main | chart count over f by g",
+    "index=main | chart count by f",
+    "index=main | timechart span=1m count by f",
+    "index=main | stats count by f | return 3 $f",
+    "index=main | head 3 | format",
+    "index=main | top f by g",
+    "index=main | rare g",
+    "index=main | fieldsummary",
+    "index=main | dedup f sortby -g | table f g",
+    "index=main | bin _time span=5s | stats count by _time",
+    "index=main | streamstats count as n by f | stats max(n) by f",
 ]
 
 

@@ -1,6 +1,7 @@
 """All commands, listed in one place: COMMANDS maps every name and alias to its class."""
 from .addtotals import AddtotalsCommand, UniqCommand
 from .base import Command, Kind, Pipeline, RunContext
+from .chart import ChartCommand
 from .bin import BinCommand
 from .convert import ConvertCommand
 from .dedup import DedupCommand
@@ -28,7 +29,7 @@ from .unsupported import NOT_YET_ALL
 from .where import WhereCommand
 
 ALL_COMMANDS = (
-    AddtotalsCommand, AppendCommand, AppendcolsCommand, BinCommand, ConvertCommand, DedupCommand, EvalCommand,
+    AddtotalsCommand, AppendCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DedupCommand, EvalCommand,
     EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
     OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReturnCommand, ReverseCommand, RexCommand,

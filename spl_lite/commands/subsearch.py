@@ -94,6 +94,9 @@ class FormatCommand(Command):
                             "row separator, row end.", args.span)
         return cls(args.span, tuple(sorted(opts.items())), parts)
 
+    def fields_read(self):
+        return None
+
     def prepare(self, env):
         o = dict(self.opts)
         keys = ("row_prefix", "col_prefix", "col_sep", "col_end", "row_sep", "row_end")
@@ -136,6 +139,9 @@ class ReturnCommand(Command):
         if not items:
             raise cls.error("Usage: return [<N>] <field> | <alias>=<field> | $<field> ...", args.span)
         return cls(args.span, count, tuple(items))
+
+    def fields_read(self):
+        return frozenset(field for _, field, _ in self.items)
 
     def prepare(self, env):
         def run(events, ctx):

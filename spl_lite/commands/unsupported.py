@@ -11,7 +11,7 @@ from .base import Command, Kind
 SPLUNK_COMMANDS = (
     "abstract", "accum", "addcoltotals", "addinfo", "analyzefields", "anomalies",
     "anomalousvalue", "anomalydetection", "appendpipe", "arules", "associate",
-    "audit", "autoregress", "bucketdir", "chart", "cluster", "cofilter", "collect", "concurrency",
+    "audit", "autoregress", "bucketdir", "cluster", "cofilter", "collect", "concurrency",
     "contingency", "correlate", "datamodel", "dbinspect", "delete", "delta", "diff", "erex", "eventcount",
     "extract", "fieldformat", "filldown", "findtypes", "folderize", "foreach", "format",
     "from", "gauge", "gentimes", "geom", "geomfilter", "geostats", "highlight", "history", "iconify",

@@ -142,7 +142,7 @@ def _candidates(tokens, accepts, typed, command, catalog) -> list[Suggestion]:
         keywords = [Suggestion(k, "keyword", "", n) for k in EVAL_KEYWORDS
                     if last_type not in (None, "LPAR", "COMMA", "EQUAL", "EQ_OP", "REL_OP", "ADD_OP", "MUL_OP")]
         return _fields(catalog, typed, quoted_for_eval=True) + funcs + keywords
-    if "ARG_WORD" in accepts:
+    if "ARG_WORD" in accepts or "OPTION_NAME" in accepts:
         return _argument_candidates(tokens, accepts, typed, command, catalog)
     return [Suggestion(word, "keyword", "", n) for term, word in KEYWORDS.items() if term in accepts]
 
@@ -185,7 +185,7 @@ def _argument_candidates(tokens, accepts, typed, command, catalog) -> list[Sugge
                             f"{f.usage}  {f.summary}", n, display=name)
                  for name, f in catalog.stats_functions.items() if "<" not in name]
         return keywords + funcs + options
-    out = _fields(catalog, typed)
+    out = _fields(catalog, typed) if "ARG_WORD" in accepts else []
     if command == "sort" and last_type != "LPAR":
         out = [Suggestion(f, "function", "sort as", n) for f in SORT_FUNCTIONS] + out
     return options + keywords + out

@@ -187,6 +187,12 @@ class ByClause:
 
 
 @dataclass(frozen=True, slots=True)
+class OverClause:
+    field: Word
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class AsClause:
     name: Word
     span: Span | None = _span()

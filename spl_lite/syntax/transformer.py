@@ -175,6 +175,9 @@ class ToAst(Transformer):
     def by_clause(self, meta, children):
         return ast.ByClause(tuple(children[0]), Span.of(meta))
 
+    def over_clause(self, meta, children):
+        return ast.OverClause(children[0], Span.of(meta))
+
     def as_clause(self, meta, children):
         return ast.AsClause(children[0], Span.of(meta))
 
