@@ -231,6 +231,32 @@ class Engine:
     def search(self, text: str) -> Result:
         return self.compile(text).run()
 
+    # -------------------------------------------------------------- subsearches
+    def _validate_subsearch(self, pipeline, env) -> None:
+        """At compile time, check a subsearch's commands (it runs with the search)."""
+        if env.validating:
+            for c in self._commands(pipeline, env.text):
+                c.prepare(env)
+
+    def _run_subsearch(self, pipeline, env, maxout: int, maxtime: float) -> list[dict]:
+        """A subsearch's results, cut at ``maxout`` rows or after ``maxtime`` seconds, with a warning."""
+        commands = self._commands(pipeline, env.text)
+        ctx = RunContext(self, env.now_value(), env.warnings)
+        stream = iter(())
+        for c in commands:
+            stream = c.prepare(env)(stream, ctx)
+        rows, deadline = [], time.monotonic() + maxtime
+        for ev in stream:
+            rows.append(ev)
+            if len(rows) >= maxout:
+                env.warnings.append(f"A subsearch was cut at {maxout:,} results (maxout).")
+                break
+            if len(rows) % 256 == 0 and time.monotonic() > deadline:
+                env.warnings.append(f"A subsearch was stopped after {maxtime:.0f} s (maxtime); its results "
+                                    "are partial.")
+                break
+        return Result.from_events(rows, tabular=ctx.tabular, warnings=env.warnings).rows
+
     def _commands(self, pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
         commands = []
         if not pipeline.starts_with_pipe:
@@ -266,37 +292,6 @@ class Engine:
         if commands and isinstance(commands[0], SearchCommand) and commands[0].leading:
             commands[0] = dataclasses.replace(commands[0], fields=fields_needed(commands[1:]))
         return commands
-
-
-def _subsearch_methods():
-    """Engine methods for subsearches: validate one at compile time, run one with Splunk's limits."""
-
-    def _validate_subsearch(self, pipeline, env) -> None:
-        if env.validating:
-            for c in self._commands(pipeline, env.text):
-                c.prepare(env)
-
-    def _run_subsearch(self, pipeline, env, maxout: int, maxtime: float) -> list[dict]:
-        commands = self._commands(pipeline, env.text)
-        ctx = RunContext(self, env.now_value(), env.warnings)
-        stream = iter(())
-        for c in commands:
-            stream = c.prepare(env)(stream, ctx)
-        rows, deadline = [], time.monotonic() + maxtime
-        for ev in stream:
-            rows.append(ev)
-            if len(rows) >= maxout:
-                env.warnings.append(f"A subsearch was cut at {maxout:,} results (maxout).")
-                break
-            if len(rows) % 256 == 0 and time.monotonic() > deadline:
-                env.warnings.append(f"A subsearch was stopped after {maxtime:.0f} s (maxtime); its results "
-                                    "are partial.")
-                break
-        return Result.from_events(rows, tabular=ctx.tabular, warnings=env.warnings).rows
-    return _validate_subsearch, _run_subsearch
-
-
-Engine._validate_subsearch, Engine._run_subsearch = _subsearch_methods()
 
 
 def unknown_command(args: ast.CommandArgs) -> SplError:
