@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import compile_aggregates, group_order, split_stats_items
-from ..runtime.values import field_getter, to_number, to_string, values_of
+from ..runtime.aggregation import compile_aggregates, group_order, other_cell, rank_series, split_stats_items
+from ..runtime.values import field_getter, to_string, values_of
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
 
@@ -85,12 +85,7 @@ class ChartCommand(Command):
                 for r in row_values:
                     yield {self.row: r, **{s.column: v for s, v in zip(specs, results[(r, None)])}}
                 return
-            totals: dict[str, float] = {}
-            for (_, c), vals in results.items():
-                n = to_number(vals[0])
-                totals[c] = totals.get(c, 0) + (n if n is not None else 0)
-            ranked = sorted(totals, key=lambda c: (-totals[c], c))
-            kept, rest = (ranked[:limit], ranked[limit:]) if limit else (ranked, [])
+            kept, rest = rank_series(results, limit)
             for r in row_values:
                 row = {self.row: r}
                 for i, spec in enumerate(specs):
@@ -99,8 +94,7 @@ class ChartCommand(Command):
                         vals = results.get((r, c))
                         row[name] = vals[i] if vals else fill
                     if rest and useother:
-                        nums = [to_number(results[(r, c)][i]) for c in rest if (r, c) in results]
                         name = other if len(specs) == 1 else f"{spec.column}{sep}{other}"
-                        row[name] = sum(n for n in nums if n is not None) if nums else fill
+                        row[name] = other_cell(results, r, rest, i, fill)
                 yield row
         return run

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..runtime import timeutil
-from ..runtime.aggregation import compile_aggregates, split_stats_items
+from ..runtime.aggregation import compile_aggregates, other_cell, rank_series, split_stats_items
 from ..runtime.values import field_getter, to_number, to_string, values_of
 from .base import Command, Kind, to_bool, to_int, to_text
 from .bin import TIME_SPANS
@@ -66,7 +66,6 @@ class TimechartCommand(Command):
                 width, bins = max(times) - min(times), o.get("bins", DEFAULT_BINS)
                 span = next(((s, "s") for s in TIME_SPANS if width / s < bins), (TIME_SPANS[-1], "s"))
             cells: dict[tuple, list] = {}
-            totals: dict[str, float] = {}
             for ev, t in zip(events, times):
                 bucket = timeutil.floor_time(t, span)
                 series_values = [None]
@@ -80,12 +79,7 @@ class TimechartCommand(Command):
                     for spec, st in zip(specs, states):
                         spec.feed(st, ev)
             results = {k: [st.result() for st in sts] for k, sts in cells.items()}
-            for (_, series), vals in results.items():
-                n = to_number(vals[0])
-                totals[series] = totals.get(series, 0) + (n if n is not None else 0)
-            ranked = sorted(totals, key=lambda s: (-totals[s], "" if s is None else s))
-            kept = ranked if not limit or split is None else ranked[:limit]
-            rest = [] if not limit or split is None else ranked[limit:]
+            kept, rest = rank_series(results, limit if split is not None else 0)
             buckets = sorted({b for b, _ in results})
             if o.get("cont", True) and span[1] == "s":
                 first, last = buckets[0], buckets[-1]
@@ -103,7 +97,6 @@ class TimechartCommand(Command):
                     vals = results.get((b, s))
                     row[s if len(specs) == 1 else f"{specs[0].column}: {s}"] = vals[0] if vals else fill
                 if rest and useother:
-                    nums = [to_number(results[(b, s)][0]) for s in rest if (b, s) in results]
-                    row[other] = sum(n for n in nums if n is not None) if nums else fill
+                    row[other] = other_cell(results, b, rest, 0, fill)
                 yield row
         return run

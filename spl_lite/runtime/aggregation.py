@@ -9,7 +9,7 @@ from ..errors import SplError, did_you_mean
 from ..functions import stats_functions
 from ..syntax import ast
 from .expressions import compile_expr
-from .values import field_getter, sort_key_auto, values_of
+from .values import field_getter, sort_key_auto, to_number, values_of
 
 
 @dataclass
@@ -129,6 +129,23 @@ def key_function(by: tuple[str, ...]):
 
 def group_keys(ev, by: tuple[str, ...]) -> list[tuple]:
     return list(key_function(by)(ev))
+
+
+def rank_series(results: dict, limit: int) -> tuple[list, list]:
+    """(kept, rest): the series of a chart by the sum of their first aggregate, largest first,
+    ties by name; the first ``limit`` are kept (0: all), the rest go to OTHER."""
+    totals: dict = {}
+    for (_, series), vals in results.items():
+        n = to_number(vals[0])
+        totals[series] = totals.get(series, 0) + (n if n is not None else 0)
+    ranked = sorted(totals, key=lambda s: (-totals[s], "" if s is None else s))
+    return (ranked[:limit], ranked[limit:]) if limit else (ranked, [])
+
+
+def other_cell(results: dict, row, rest: list, index: int, fill):
+    """The OTHER column's value in a row: the sum of the series that were not kept."""
+    nums = [to_number(results[(row, s)][index]) for s in rest if (row, s) in results]
+    return sum(n for n in nums if n is not None) if nums else fill
 
 
 def group_order(key: tuple) -> tuple:

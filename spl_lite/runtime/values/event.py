@@ -96,26 +96,20 @@ def get_field(event: Event, name: str) -> Value:
 
 
 _MISSING = object()
-_GETTERS: dict[str, "Callable[[Event], Value]"] = {}
+_GETTERS: dict[tuple[str, bool], "Callable[[Event], Value]"] = {}
 
 
-def field_getter(name: str):
-    """A fast function event -> value for one field name (what get_field does, specialised)."""
-    getter = _GETTERS.get(name)
+def field_getter(name: str, knowledge: bool = True):
+    """A fast function event -> value for one field name (what get_field does, specialised;
+    without ``knowledge``, what raw_field does)."""
+    getter = _GETTERS.get((name, knowledge))
     if getter is None:
-        getter = _GETTERS[name] = _make_getter(name, True)
+        getter = _GETTERS[(name, knowledge)] = _make_getter(name, knowledge)
     return getter
-
-
-_RAW_GETTERS: dict[str, "Callable[[Event], Value]"] = {}
 
 
 def raw_getter(name: str):
-    """field_getter without search-time knowledge: what raw_field does, specialised."""
-    getter = _RAW_GETTERS.get(name)
-    if getter is None:
-        getter = _RAW_GETTERS[name] = _make_getter(name, False)
-    return getter
+    return field_getter(name, knowledge=False)
 
 
 def _make_getter(name: str, knowledge: bool):
