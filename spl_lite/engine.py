@@ -76,7 +76,7 @@ class Query:
         except SplError as e:
             raise e.with_query(self.expanded) from None
         result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
-        warnings.extend(field_warnings(self.commands, engine.store, rows))
+        warnings.extend(field_warnings(self.commands, engine.store))
         if timing:
             # Each clock includes the commands before it; take those away.
             inclusive = [c.seconds for c in clocks]

@@ -54,7 +54,7 @@ class Result:
         return self.to_table(max_rows=10)
 
 
-def field_warnings(commands, store, rows) -> list[str]:
+def field_warnings(commands, store) -> list[str]:
     """A warning for each field the query names that no event has, but one differing in case does."""
     read: set[str] = set()
     made: set[str] = set()

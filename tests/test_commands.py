@@ -48,6 +48,10 @@ CASES = [
     ("index=main | sort bytes d | table bytes", E3, [["bytes"], ["300"], ["20"], ["1"]]),
     ("index=main | sort ip(src) | table src", E3, [["src"], ["10.1.2.3"], ["10.9.9.9"], ["192.168.1.5"]]),
     ("index=main | sort 2 bytes | table bytes", E3, [["bytes"], ["1"], ["20"]]),
+    # a last bare d is descending, but after a comma it is a field named d
+    ("index=main | sort bytes d limit=2 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
+    ("index=main | sort -user, d | table user", [{"_time": 2, "user": "a", "d": "2"}, {"_time": 1, "user": "a", "d": "1"}],
+     [["user"], ["a"], ["a"]]),
     ("index=main | head (bytes>10) | table bytes", E3, [["bytes"], ["300"], ["20"]]),
     ("index=main | head limit=1 | table bytes", E3, [["bytes"], ["300"]]),
     ("index=main | tail 2 | table bytes", E3, [["bytes"], ["1"], ["20"]]),

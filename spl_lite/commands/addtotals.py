@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.values import event_fields, match_field_names, to_number, values_of, writable_copy
+from ..runtime.values import event_fields, match_field_names, to_number, values_of, copy_event
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_text
 
@@ -55,7 +55,7 @@ class AddtotalsCommand(Command):
                 if row:
                     total = _sum(fields[n] for n in names)
                     if total is not None:
-                        ev = writable_copy(ev)
+                        ev = copy_event(ev)
                         ev[total_name] = total
                 if col:
                     for n in names + ([total_name] if row else []):

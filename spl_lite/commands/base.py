@@ -45,10 +45,6 @@ class RunContext:
         self.warnings = warnings
         self.tabular = False  # set once a command has turned events into a table
 
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
-
 
 @dataclass(frozen=True)
 class Command:

@@ -34,7 +34,7 @@ class ChartCommand(Command):
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
-        aggs, by = split_stats_items(cls, args.items)
+        aggs, by = split_stats_items(cls, args)
         over = next((i.field.text for i in args.items if isinstance(i, ast.OverClause)), None)
         fields = ([over] if over else []) + list(by)
         if not fields:

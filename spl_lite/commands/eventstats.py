@@ -27,7 +27,7 @@ class EventstatsCommand(Command):
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
-        aggs, by = split_stats_items(cls, args.items)
+        aggs, by = split_stats_items(cls, args)
         return cls(args.span, tuple(aggs), by, opts.get("allnum", False))
 
     def fields_written(self):
@@ -87,7 +87,7 @@ class StreamstatsCommand(Command):
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
-        aggs, by = split_stats_items(cls, args.items)
+        aggs, by = split_stats_items(cls, args)
         window = opts.get("window", 0)
         if not 0 <= window <= 10000:
             raise cls.error("window must be between 0 and 10000 (max_stream_window).", args.span)

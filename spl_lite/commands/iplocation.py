@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import SplError
-from ..runtime.values import field_getter, first_value, to_string, writable_copy
+from ..runtime.values import field_getter, first_value, to_string, copy_event
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_text
 
@@ -69,7 +69,7 @@ class IplocationCommand(Command):
                     if found is None:
                         found = cache[ip] = locate(ip)
                     if found:
-                        ev = writable_copy(ev)
+                        ev = copy_event(ev)
                         ev.update(found)
                 yield ev
         return run

@@ -60,29 +60,17 @@ class SortCommand(Command):
         opts = cls.read_options(args.items)
         limit = opts.get("limit", DEFAULT_LIMIT)
         keys = [i for i in args.items if isinstance(i, ast.SortKey)]
-        reverse_all = False
-        first_key = args.items.index(keys[0]) if keys else len(args.items)
-        for pos, item in enumerate(args.items):
-            if not isinstance(item, ast.Word):
-                continue
-            if pos < first_key:
-                if item.text.isdigit():
-                    limit = int(item.text)
-            elif item.text.lower() in ("d", "desc"):
-                reverse_all = True
-            else:
-                keys.append(ast.SortKey(item.text, None, False, "auto", item.span))
-        first_word = next((i for i in args.items[:first_key] if isinstance(i, ast.Word)), None)
-        if first_word is not None and not first_word.text.isdigit():
-            # "sort bytes d": what parsed as a count is the first field, and a last bare "d" the flag.
-            keys.insert(0, ast.SortKey(first_word.text, None, False, "auto", first_word.span))
-            limit = opts.get("limit", DEFAULT_LIMIT)
-            last = keys[-1]
-            if len(keys) > 1 and last.sign is None and last.mode == "auto" and last.field.lower() in ("d", "desc"):
-                keys.pop()
-                reverse_all = True
-        if not keys:
-            raise cls.error("Missing the field to sort by.", args.span)
+
+        def bare(k):
+            return k.sign is None and k.mode == "auto"
+        if len(keys) > 1 and bare(keys[0]) and keys[0].field.isdigit():
+            limit = int(keys.pop(0).field)
+        last = args.items.index(keys[-1]) if keys else 0
+        after_comma = last > 0 and isinstance(args.items[last - 1], ast.Sign)
+        reverse_all = len(keys) > 1 and bare(keys[-1]) and keys[-1].field.lower() in ("d", "desc") \
+            and not after_comma
+        if reverse_all:
+            keys.pop()
         return cls(args.span, tuple(resolve_keys(cls, keys)), limit, reverse_all)
 
     def fields_read(self):

@@ -30,7 +30,7 @@ class StatsCommand(Command):
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
-        aggs, by = split_stats_items(cls, args.items)
+        aggs, by = split_stats_items(cls, args)
         return cls(args.span, tuple(aggs), by, opts.get("dedup_splitvals", False), opts.get("allnum", False))
 
     def fields_written(self):

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.values import event_fields, to_string, values_of, writable_copy
+from ..runtime.values import event_fields, to_string, values_of, copy_event
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
 
@@ -234,7 +234,7 @@ class AppendcolsCommand(SubsearchCommand):
             n = 0
             for n, ev in enumerate(events, 1):
                 if n <= len(sub):
-                    ev = writable_copy(ev)
+                    ev = copy_event(ev)
                     for k, v in sub[n - 1].items():
                         if k.startswith("_") or v is None:
                             continue
@@ -299,7 +299,7 @@ class JoinCommand(SubsearchCommand):
                         yield ev
                     continue
                 for m in matches:
-                    out = writable_copy(ev)
+                    out = copy_event(ev)
                     for k, v in m.items():
                         if v is None or k.startswith("_") and k != "_time":
                             continue

@@ -36,7 +36,7 @@ class TimechartCommand(Command):
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
-        aggs, by = split_stats_items(cls, args.items)
+        aggs, by = split_stats_items(cls, args)
         if len(by) > 1:
             raise cls.error("timechart takes at most one BY field.", args.span)
         if opts.get("span") is not None and timeutil.parse_span(opts["span"]) is None:

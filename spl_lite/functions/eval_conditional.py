@@ -177,5 +177,5 @@ def _searchmatch(env, nodes, args, compiler):
         from ..errors import SplError
         raise SplError("searchmatch() takes a quoted search string.", command=compiler.command,
                        span=node.span)
-    test = compile_search_string(node.value, env)
+    test = compile_search_string(node.value, env, node.span)
     return lambda ev: test(ev)

@@ -1,7 +1,7 @@
 """Conversion eval functions: tostring, tonumber."""
 from __future__ import annotations
 
-from ..runtime.values import format_number, to_number, to_string
+from ..runtime.values import to_number, to_string
 from .registry import eval_function
 
 
@@ -56,5 +56,3 @@ def _tonumber(v, base=10):
     except ValueError:
         return None
 
-
-__all__ = ["duration", "format_number"]

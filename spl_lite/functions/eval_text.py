@@ -6,7 +6,7 @@ import urllib.parse
 
 import orjson
 
-from ..runtime.values import flatten, json_scalar, to_string, values_of
+from ..runtime.values import json_scalar, to_string, values_of
 from .eval_conditional import regex
 from .registry import eval_function
 
@@ -251,5 +251,3 @@ def _mv_to_json_array(v, infer=None):
     """A multivalue as a JSON array of strings."""
     return orjson.dumps([to_string(x) for x in values_of(v)]).decode()
 
-
-__all__ = ["flatten", "spath_values", "parse_json_path", "json_path_values"]

@@ -5,7 +5,7 @@ import math
 import re
 from collections import Counter
 
-from ..runtime.values import sort_key_auto, to_number, to_string
+from ..runtime.values import to_number, to_string
 from .registry import STATS_FUNCTIONS, stats_function
 
 LIST_MAX = 100  # list() keeps the first 100 values (limits.conf list_maxsize)
@@ -345,5 +345,3 @@ def lookup(name: str):
 def known_names() -> list[str]:
     return sorted(STATS_FUNCTIONS) + ["perc<N>", "p<N>"]
 
-
-__all__ = ["lookup", "known_names", "StatsFunction", "sort_key_auto"]

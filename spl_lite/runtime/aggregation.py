@@ -152,11 +152,12 @@ def group_order(key: tuple) -> tuple:
     return tuple(sort_key_auto(k) for k in key)
 
 
-def split_stats_items(cls, items):
-    """Aggregates, BY fields and options from a stats-like command's arguments."""
+def split_stats_items(cls, args):
+    """Aggregates and BY fields from a stats-like command's arguments."""
+    items = args.items
     aggs = [i for i in items if isinstance(i, ast.StatsAgg)]
     by = next((i for i in items if isinstance(i, ast.ByClause)), None)
     by_fields = tuple(w.text for w in by.fields) if by else ()
     if not aggs:
-        raise cls.error("Missing a stats function, e.g. count or dc(<field>).", None)
+        raise cls.error("Missing a stats function, e.g. count or dc(<field>).", args.name_span)
     return aggs, by_fields

@@ -29,15 +29,6 @@ class TimeRange:
     earliest: float | None = None
     latest: float | None = None
 
-    def contains(self, t) -> bool:
-        if t is None:
-            return self.earliest is None and self.latest is None
-        if self.earliest is not None and t < self.earliest:
-            return False
-        if self.latest is not None and t >= self.latest:
-            return False
-        return True
-
 
 def wildcard_cidr(value: str) -> bool:
     """Whether a search value is a CIDR block, which matches addresses, not text."""
@@ -238,15 +229,12 @@ def compile_search(node, env, command: str = "search", leading: bool = False):
     return test, c.time_range
 
 
-def compile_search_string(text: str, env) -> Test:
+def compile_search_string(text: str, env, span=None) -> Test:
     """A test for search terms written as a string (searchmatch)."""
     from ..syntax.parser import parse
     pipeline = parse(text)
     if pipeline.commands:
-        raise SplError("searchmatch() takes search terms only, without '|'.", command="eval")
+        raise SplError("searchmatch() takes search terms only, without '|'.", command="eval", span=span)
     test, _ = compile_search(pipeline.leading, env)
     return test
 
-
-def is_match_all(test) -> bool:
-    return test is _ALWAYS

@@ -175,6 +175,9 @@ class ToAst(Transformer):
     def by_clause(self, meta, children):
         return ast.ByClause(tuple(children[0]), Span.of(meta))
 
+    def key_comma(self, meta, children):
+        return ast.Sign(",", Span.of(meta))  # sort needs to know: "x, d" sorts by d, "x d" is descending
+
     def over_clause(self, meta, children):
         return ast.OverClause(children[0], Span.of(meta))
 

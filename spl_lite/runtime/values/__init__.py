@@ -10,8 +10,7 @@ Values:
     bool            only inside eval; it cannot be stored in a field
 """
 from .event import (BODY, BUFFER, DATES, KNOWLEDGE, METADATA, ORIGIN, RAW, Event, copy_event, event_fields,
-                    field_getter, field_names, get_field, raw_bytes, raw_field, raw_getter, raw_text, remove_field, set_field,
-                    writable_copy)
+                    field_getter, field_names, get_field, raw_bytes, raw_field, raw_getter, raw_text, remove_field, set_field)
 from .json import body_value, flatten, json_leaves, json_scalar
 from .scalar import (Rounded, Value, compare_values, first_value, format_number, match_field_names,
                      output_value, sort_key_auto, sort_key_ip, sort_key_num, sort_key_str, to_number,
@@ -22,5 +21,5 @@ __all__ = [
     "compare_values", "copy_event", "event_fields", "field_getter", "field_names", "first_value",
     "flatten", "format_number", "get_field", "json_leaves", "json_scalar", "match_field_names",
     "output_value", "raw_bytes", "raw_text", "remove_field", "set_field", "sort_key_auto", "sort_key_ip",
-    "sort_key_num", "sort_key_str", "to_number", "to_string", "values_of", "wildcard_regex", "writable_copy",
+    "sort_key_num", "sort_key_str", "to_number", "to_string", "values_of", "wildcard_regex",
 ]

@@ -227,12 +227,7 @@ def remove_field(event: Event, name: str) -> None:
         event.pop(name, None)
 
 
-def writable_copy(event: Event) -> Event:
-    """A copy to write to, whoever owns the event (for commands that emit it more than once)."""
-    return dict(event)
-
-
 def copy_event(event: Event) -> Event:
-    """A copy that a command may write to; the JSON body stays shared."""
+    """A copy that a command may write to, whoever owns the event; the JSON body stays shared."""
     return dict(event)
 
