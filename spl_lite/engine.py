@@ -16,6 +16,7 @@ from .commands.eval import EvalCommand
 from .commands.makeresults import MakeresultsCommand
 from .commands.search import SearchCommand
 from .commands.unsupported import UnsupportedCommand
+from . import limits as limits_module
 from .errors import Span, SplError, did_you_mean
 from .functions import EVAL_FUNCTIONS
 from .result import Result, field_warnings
@@ -57,6 +58,10 @@ class Query:
 
     def run(self, timing: bool = False) -> Result:
         """Run the search; with ``timing``, Result.timings holds each command's own time."""
+        with limits_module.applied(self.engine.limits):
+            return self._run(timing)
+
+    def _run(self, timing: bool) -> Result:
         engine = self.engine
         now = engine.now if engine.now is not None else int(time.time())
         warnings = list(self.warnings)
@@ -123,7 +128,14 @@ class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
     def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
-                 knowledge=(), macros=(), geoip=None, dedup_events: bool = False):
+                 knowledge=(), macros=(), geoip=None, dedup_events: bool = False, limits=None):
+        """``limits``: a Limits or a dict of the ones to change (see spl_lite.limits)."""
+        self.limits = limits_module.DEFAULT if limits is None else \
+            limits if isinstance(limits, limits_module.Limits) else limits_module.DEFAULT.replace(limits)
+        with limits_module.applied(self.limits):
+            self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
+
+    def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
@@ -162,6 +174,10 @@ class Engine:
         With ``earliest``/``latest`` (epoch), files in CloudTrail's S3 layout whose day lies
         outside that range are not read; ``progress(report)`` is called after each file.
         """
+        with limits_module.applied(self.limits):
+            return self._load(path, sourcetype, index, host, earliest, latest, progress)
+
+    def _load(self, path, sourcetype, index, host, earliest, latest, progress) -> LoadReport:
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
                             seen_ids=self._seen_ids, progress=progress)
@@ -213,6 +229,10 @@ class Engine:
     # -------------------------------------------------------------- searching
     def compile(self, text: str) -> Query:
         """Parse, expand macros and validate a search; raises SplError with the spot marked."""
+        with limits_module.applied(self.limits):
+            return self._compile(text)
+
+    def _compile(self, text: str) -> Query:
         warnings: list[str] = []
         try:
             expanded = expand(strip_comments(text), self.macros, warnings, _query=text)

@@ -69,7 +69,20 @@ def caret_lines(query: str, span: Span) -> list[str]:
     line = query[line_start:line_end]
     col = start - line_start
     width = max(1, min(span.end, line_end) - start)
+    if len(line) > CARET_WINDOW:
+        # A long line (a generated search, a pasted list) is shown around the spot only.
+        width = min(width, CARET_WINDOW // 2)
+        left = max(0, col - CARET_WINDOW // 3)
+        right = min(len(line), left + CARET_WINDOW)
+        left = max(0, min(left, right - CARET_WINDOW))
+        prefix, suffix = ("..." if left else ""), ("..." if right < len(line) else "")
+        line = prefix + line[left:right] + suffix
+        col = col - left + len(prefix)
+        width = min(width, max(1, right - left - (col - len(prefix))))
     return ["  " + line, "  " + " " * col + "^" * width]
+
+
+CARET_WINDOW = 120
 
 
 def did_you_mean(word: str, candidates, *, cutoff: float = 0.6) -> str | None:

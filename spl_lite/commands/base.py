@@ -126,31 +126,34 @@ FIELD_ATTRIBUTES = ("field", "fields", "by", "input")
 READS_EVERY_FIELD = ("searchmatch",)  # eval functions that look at the whole event
 
 
-def _collect_fields(node, names: set) -> bool:
+def _collect_fields(root, names: set) -> bool:
     """Add the field names a syntax tree reads; False when it can read any field."""
-    if isinstance(node, ast.FieldRef):
-        names.add(node.name)
-    elif isinstance(node, (ast.FieldMatch, ast.FieldIn)):
-        names.add(node.field)
-    elif isinstance(node, ast.Keyword):
-        names.add("_raw")
-    elif isinstance(node, ast.Word):
-        names.add(node.text)
-    elif isinstance(node, ast.Call) and node.name in READS_EVERY_FIELD:
-        return False
-    elif isinstance(node, ast.Subsearch):
-        return False
-    if isinstance(node, (tuple, list)):
-        return all(_collect_fields(x, names) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name in FIELD_ATTRIBUTES and isinstance(value, str):
-                names.add(value)
-            elif f.name in FIELD_ATTRIBUTES and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-                names.update(value)
-            elif not _collect_fields(value, names):
-                return False
+    todo = [root]
+    while todo:  # a loop, not recursion: a chain of thousands of terms is a deep tree
+        node = todo.pop()
+        if isinstance(node, ast.FieldRef):
+            names.add(node.name)
+        elif isinstance(node, (ast.FieldMatch, ast.FieldIn)):
+            names.add(node.field)
+        elif isinstance(node, ast.Keyword):
+            names.add("_raw")
+        elif isinstance(node, ast.Word):
+            names.add(node.text)
+        elif isinstance(node, ast.Call) and node.name in READS_EVERY_FIELD:
+            return False
+        elif isinstance(node, ast.Subsearch):
+            return False
+        if isinstance(node, (tuple, list)):
+            todo.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            for f in dataclasses.fields(node):
+                value = getattr(node, f.name)
+                if f.name in FIELD_ATTRIBUTES and isinstance(value, str):
+                    names.add(value)
+                elif f.name in FIELD_ATTRIBUTES and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                    names.update(value)
+                else:
+                    todo.append(value)
     return True
 
 

@@ -5,13 +5,11 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime.values import event_fields, to_string, values_of, copy_event
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
 
-SEARCH_MAXOUT = 10_000  # limits.conf [subsearch] maxout
-JOIN_MAXOUT = 50_000  # limits.conf [join] subsearch_maxout
-MAXTIME = 60.0  # seconds, [subsearch] maxtime
 
 
 def _quote(value) -> str:
@@ -66,8 +64,10 @@ def subsearch_terms(rows):
 NOTHING = ast.Not(ast.Keyword("*"))  # what `NOT ( )` means: no event matches
 
 
-def run_subsearch(node: ast.Subsearch, env, maxout: int = SEARCH_MAXOUT) -> list[dict]:
-    return env.engine._run_subsearch(node.pipeline, env, maxout, MAXTIME)
+def run_subsearch(node: ast.Subsearch, env, maxout: int | None = None) -> list[dict]:
+    """The subsearch's rows, cut at maxout ([subsearch] maxout unless given) and maxtime."""
+    lim = limits.current()
+    return env.engine._run_subsearch(node.pipeline, env, maxout or lim.subsearch_maxout, lim.subsearch_maxtime)
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ class AppendCommand(SubsearchCommand):
     def runner(self, env, opts):
         def run(events, ctx):
             yield from events
-            yield from run_subsearch(self.subsearch, env, opts.get("maxout", SEARCH_MAXOUT))
+            yield from run_subsearch(self.subsearch, env, opts.get("maxout"))
         return run
 
 
@@ -282,7 +282,7 @@ class JoinCommand(SubsearchCommand):
             return tuple(to_string(values_of(row.get(k))[0]) if row.get(k) is not None else None for k in keys)
 
         def run(events, ctx):
-            sub = run_subsearch(self.subsearch, env, JOIN_MAXOUT)
+            sub = run_subsearch(self.subsearch, env, limits.current().join_maxout)
             sub_fields: dict[str, None] = {}
             for r in sub:
                 sub_fields.update(dict.fromkeys(k for k, v in r.items() if v is not None))

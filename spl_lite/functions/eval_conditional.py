@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 
 from ..runtime.expressions import like
 from ..runtime.values import compare_values, first_value, to_number, to_string, values_of
+from ..runtime.regex import compile_regex
 from .registry import eval_function
 
 
@@ -132,18 +132,12 @@ def _like(v, pattern):
     return like(v, pattern)
 
 
-_RX_CACHE: dict[str, re.Pattern] = {}
+def regex(pattern: str, command: str = "eval"):
+    """A compiled PCRE-style pattern whose matches stop at the regex time limit."""
+    return compile_regex(pattern, command=command)
 
 
-def regex(pattern: str) -> re.Pattern:
-    """A compiled PCRE-style pattern; (?<name>...) groups are accepted as in Splunk."""
-    rx = _RX_CACHE.get(pattern)
-    if rx is None:
-        rx = _RX_CACHE[pattern] = re.compile(re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern))
-    return rx
-
-
-@eval_function("match", 2, usage='match(<text>, "<regex>")', nulls=False, boolean=True)
+@eval_function("match", 2, usage='match(<text>, "<regex>")', nulls=False, boolean=True, regex_arg=1)
 def _match(v, pattern):
     """Whether the regex matches anywhere in the text (unanchored, case-sensitive)."""
     if v is None or pattern is None:

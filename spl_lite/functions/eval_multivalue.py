@@ -73,7 +73,7 @@ def _mvreverse(v):
     return _mv(list(reversed(values_of(v))))
 
 
-@eval_function("mvfind", 2, usage='mvfind(<multivalue>, "<regex>")')
+@eval_function("mvfind", 2, usage='mvfind(<multivalue>, "<regex>")', regex_arg=1)
 def _mvfind(v, pattern):
     """The 0-based index of the first value matching the regex; null if none does."""
     rx = regex(to_string(pattern))

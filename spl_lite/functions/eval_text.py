@@ -7,6 +7,7 @@ import urllib.parse
 import orjson
 
 from ..runtime.values import json_scalar, to_string, values_of
+from ..runtime.regex import check_replacement
 from .eval_conditional import regex
 from .registry import eval_function
 
@@ -73,11 +74,12 @@ def _repl_template(repl: str) -> str:
     return "".join(out)
 
 
-@eval_function("replace", 3, usage='replace(<text>, "<regex>", "<replacement>")')
+@eval_function("replace", 3, usage='replace(<text>, "<regex>", "<replacement>")', regex_arg=1)
 def _replace(v, pattern, repl):
     """Every match of the regex replaced; \\1 in the replacement is the first group."""
     rx = regex(to_string(pattern))
     template = _repl_template(to_string(repl))
+    check_replacement(rx, template)
     return _per_value(lambda s: rx.sub(template, s), v)
 
 

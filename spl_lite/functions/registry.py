@@ -26,6 +26,7 @@ class EvalFunction:
     propagate_nulls: bool = True
     returns_bool: bool = False
     builder: Callable | None = None
+    regex_arg: int | None = None  # the argument that is a regular expression, checked when literal
 
     def arity_text(self) -> str:
         lo, hi = self.min_args, self.max_args
@@ -38,7 +39,7 @@ class EvalFunction:
 
 def eval_function(name: str, min_args: int, max_args: int | None = -1, *, usage: str = "",
                   lazy: bool = False, nulls: bool = True, boolean: bool = False, builder: bool = False,
-                  aliases: tuple[str, ...] = ()):
+                  aliases: tuple[str, ...] = (), regex_arg: int | None = None):
     """Register an eval function; the docstring's first line is its summary."""
     if max_args == -1:
         max_args = min_args
@@ -49,7 +50,7 @@ def eval_function(name: str, min_args: int, max_args: int | None = -1, *, usage:
             EVAL_FUNCTIONS[n] = EvalFunction(
                 n, min_args, max_args, None if builder else fn, usage or f"{n}(...)", summary,
                 lazy=lazy, propagate_nulls=nulls and not lazy, returns_bool=boolean,
-                builder=fn if builder else None)
+                builder=fn if builder else None, regex_arg=regex_arg)
         return fn
     return deco
 

@@ -53,16 +53,21 @@ class _Compiler:
         return lambda ev: get_field(ev, name)
 
     def _UnaryOp(self, node):
-        inner = self.compile(node.operand)
+        # NOT NOT ... x and - - ... x are chains too: count them instead of recursing.
+        count, operand = 0, node
+        while isinstance(operand, ast.UnaryOp) and operand.op == node.op:
+            count, operand = count + 1, operand.operand
+        inner = self.compile(operand)
         if node.op == "-":
+            sign = -1 if count % 2 else 1
+
             def negate(ev):
                 n = to_number(inner(ev))
-                return None if n is None else -n
+                return None if n is None else sign * n
             return negate
-
-        def not_(ev):
-            return inner(ev) is not True
-        return not_
+        if count % 2:
+            return lambda ev: inner(ev) is not True
+        return lambda ev: inner(ev) is True
 
     def _InList(self, node):
         operand = self.compile(node.operand)
@@ -86,6 +91,8 @@ class _Compiler:
         if n < spec.min_args or (spec.max_args is not None and n > spec.max_args):
             raise SplError(f"The '{node.name}' function takes {spec.arity_text()}; it was given {n}. "
                            f"Usage: {spec.usage}", command=self.command, span=node.span)
+        if spec.regex_arg is not None and spec.regex_arg < n:
+            self._check_regex(node, spec.regex_arg)
         args = [self.compile(a) for a in node.args]
         if spec.builder is not None:
             return spec.builder(self.env, node.args, args, self)
@@ -109,7 +116,27 @@ class _Compiler:
             return call_n
         return lambda ev: impl(*[a(ev) for a in args])
 
+    def _check_regex(self, node, index: int) -> None:
+        """A literal regex (and replace()'s literal replacement) is checked before any event."""
+        from .regex import check_replacement, compile_regex
+        pattern = node.args[index]
+        if isinstance(pattern, ast.Literal) and isinstance(pattern.value, str):
+            rx = compile_regex(pattern.value, command=self.command, span=pattern.span)
+            if node.name == "replace" and len(node.args) > 2 and isinstance(node.args[2], ast.Literal):
+                from ..functions.eval_text import _repl_template
+                rx.span = node.args[2].span
+                check_replacement(rx, _repl_template(str(node.args[2].value)))
+
     def _BinaryOp(self, node):
+        # A chain such as a+b+c+... or x=1 OR x=2 OR ... is a left-deep tree as long as the
+        # chain: walk its spine and fold in a loop, so a long chain needs no deep recursion.
+        spine = []
+        n = node
+        while isinstance(n, ast.BinaryOp):
+            spine.append(n)
+            n = n.left
+        if len(spine) > 2:
+            return self._chain(n, spine[::-1])
         left, right = self.compile(node.left), self.compile(node.right)
         op = node.op
         if op == "AND":
@@ -118,13 +145,40 @@ class _Compiler:
             return lambda ev: left(ev) is True or right(ev) is True
         if op == "XOR":
             return lambda ev: (left(ev) is True) != (right(ev) is True)
-        if isinstance(node.left, ast.Literal) and isinstance(node.right, ast.Literal) and op == "+":
+        self._check_plus(node)
+        fn = BINARY[op]
+        return lambda ev: fn(left(ev), right(ev))
+
+    def _check_plus(self, node):
+        if isinstance(node.left, ast.Literal) and isinstance(node.right, ast.Literal) and node.op == "+":
             lv, rv = node.left.value, node.right.value
             if isinstance(lv, str) != isinstance(rv, str):
                 raise SplError("Typechecking failed. '+' only takes two strings or two numbers.",
                                command=self.command, span=node.span)
+
+    def _chain(self, first, links):
+        head = self.compile(first)
+        steps = [self._step(link) for link in links]
+
+        def fold(ev):
+            acc = head(ev)
+            for step in steps:
+                acc = step(acc, ev)
+            return acc
+        return fold
+
+    def _step(self, link):
+        """One link of a chain: the operator applied to the value so far and its right side."""
+        right, op = self.compile(link.right), link.op
+        if op == "AND":
+            return lambda acc, ev: acc is True and right(ev) is True
+        if op == "OR":
+            return lambda acc, ev: acc is True or right(ev) is True
+        if op == "XOR":
+            return lambda acc, ev: (acc is True) != (right(ev) is True)
+        self._check_plus(link)
         fn = BINARY[op]
-        return lambda ev: fn(left(ev), right(ev))
+        return lambda acc, ev: fn(acc, right(ev))
 
 
 # ------------------------------------------------------------------ operators

@@ -138,7 +138,12 @@ class SearchCompiler:
         return lambda ev: any(t(ev) for t in tests)
 
     def _Not(self, node):
-        inner = self.compile(node.term)
+        count = 0
+        while type(node).__name__ == "Not":  # NOT NOT ... x: a run of NOTs, counted, not recursed
+            count, node = count + 1, node.term
+        inner = self.compile(node)
+        if count % 2 == 0:
+            return inner
         return lambda ev: not inner(ev)
 
     def _Subsearch(self, node):

@@ -116,24 +116,56 @@ class InList:
 def field_refs(node) -> set[str]:
     """The names of the fields an eval expression reads."""
     out: set[str] = set()
-
-    def walk(n):
+    todo = [node]
+    while todo:  # a loop, not recursion: chains of thousands of terms are fine
+        n = todo.pop()
         if isinstance(n, FieldRef):
             out.add(n.name)
         elif isinstance(n, BinaryOp):
-            walk(n.left)
-            walk(n.right)
+            todo += (n.left, n.right)
         elif isinstance(n, UnaryOp):
-            walk(n.operand)
+            todo.append(n.operand)
         elif isinstance(n, Call):
-            for a in n.args:
-                walk(a)
+            todo.extend(n.args)
         elif isinstance(n, InList):
-            walk(n.operand)
-            for i in n.items:
-                walk(i)
-    walk(node)
+            todo.append(n.operand)
+            todo.extend(n.items)
     return out
+
+
+def nesting(root):
+    """(depth, span, subsearch depth, span): how deeply the search nests, and where.
+
+    Chains do not nest: the left side of a binary operator, the terms of an OR and a run of NOTs
+    stay at their parent's depth, since the compiler folds them in a loop.
+    """
+    deepest = (0, None, 0, None)
+    todo = [(root, 0, 0, None)]
+    while todo:
+        node, depth, subs, parent = todo.pop()
+        if isinstance(node, (tuple, list)):
+            todo.extend((n, depth, subs, parent) for n in node)
+            continue
+        fields = getattr(node, "__dataclass_fields__", None)
+        if fields is None:
+            continue
+        span = getattr(node, "span", None)
+        if isinstance(node, Subsearch):
+            subs += 1
+        chained = isinstance(parent, BinaryOp) and parent.left is node or \
+            isinstance(node, UnaryOp) and isinstance(parent, UnaryOp) and node.op == parent.op or \
+            isinstance(node, Not) and isinstance(parent, Not)
+        depth += 0 if chained else 1
+        if depth > deepest[0]:
+            deepest = (depth, span or deepest[1], deepest[2], deepest[3])
+        if subs > deepest[2]:
+            deepest = (deepest[0], deepest[1], subs, span)
+        for name in fields:
+            if name != "span":
+                child = getattr(node, name)
+                if isinstance(child, (tuple, list)) or hasattr(child, "__dataclass_fields__"):
+                    todo.append((child, depth, subs, node))
+    return deepest
 
 
 # ------------------------------------------------------------------ command argument pieces

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import limits
 from ..errors import Span, SplError, did_you_mean
 
-MAX_DEPTH = 50
 _COMMENT = re.compile(r"```.*?```", re.DOTALL)
 
 
@@ -71,14 +71,18 @@ def _split_args(text: str) -> list[str]:
 
 
 def expand(text: str, macros: dict, warnings: list | None = None, _depth: int = 0,
-           _query: str | None = None) -> str:
+           _query: str | None = None, _size: list | None = None) -> str:
     """The query with every macro call replaced by its definition (recursively)."""
     query = text if _query is None else _query
     if "`" not in text:
         return text
-    if _depth > MAX_DEPTH:
-        raise SplError(f"Macro expansion is nested deeper than {MAX_DEPTH} levels (a macro that calls "
-                       "itself?).", command="SearchParser", query=query)
+    if _depth > limits.current().macro_depth:
+        raise limits.exceeded("macro_depth", f"Macro expansion is nested deeper than "
+                              f"{limits.current().macro_depth} levels (a macro that calls itself?)",
+                              command="SearchParser")
+    # Characters written so far by the whole expansion: macros that double at each level
+    # would otherwise grow without bound.
+    size = [len(text)] if _size is None else _size
     out, i, quote = [], 0, False
     while i < len(text):
         c = text[i]
@@ -94,7 +98,12 @@ def expand(text: str, macros: dict, warnings: list | None = None, _depth: int = 
                            span=Span(i, i + 1), query=query)
         call = text[i + 1:j].strip()
         span = Span(i, j + 1) if _depth == 0 else None
-        body = _expand_call(call, macros, warnings, _depth, query, span)
+        body = _expand_call(call, macros, warnings, _depth, query, span, size)
+        size[0] += len(body)
+        if size[0] > limits.current().macro_expansion_chars:
+            raise limits.exceeded("macro_expansion_chars", "The search grows past "
+                                  f"{limits.current().macro_expansion_chars:,} characters as its macros "
+                                  "expand", command="SearchParser", span=span)
         if not body.strip():
             # "... | `x_filter`" with an empty macro: drop the pipe that led to it as well.
             while out and out[-1].isspace():
@@ -106,7 +115,7 @@ def expand(text: str, macros: dict, warnings: list | None = None, _depth: int = 
     return "".join(out)
 
 
-def _expand_call(call: str, macros: dict, warnings, depth: int, query: str, span) -> str:
+def _expand_call(call: str, macros: dict, warnings, depth: int, query: str, span, size: list) -> str:
     m = re.match(r"([\w.:-]+)\s*(?:\((.*)\))?\s*\Z", call, re.DOTALL)
     if not m:
         raise SplError(f"Malformed macro call '`{call}`'.", command="SearchParser", span=span, query=query)
@@ -134,4 +143,4 @@ def _expand_call(call: str, macros: dict, warnings, depth: int, query: str, span
             named[macro.args[pos]] = a
     for argname, value in named.items():
         body = body.replace(f"${argname}$", value)
-    return expand(body, macros, warnings, depth + 1, query)
+    return expand(body, macros, warnings, depth + 1, query, size)

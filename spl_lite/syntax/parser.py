@@ -48,7 +48,22 @@ def parse(text: str):
         tree = lark_parser().parse(text)
     except UnexpectedInput as e:
         raise translate_error(e, text) from None
-    return ToAst(text).transform(tree)
+    pipeline = ToAst(text).transform(tree)
+    check_nesting(pipeline, text)
+    return pipeline
+
+
+def check_nesting(pipeline, text: str) -> None:
+    """Stop a search that nests deeper than the limits allow, before anything recurses over it."""
+    from .. import limits
+    from .ast import nesting
+    depth, span, subsearches, sub_span = nesting(pipeline)
+    if subsearches > limits.current().subsearch_depth:
+        raise limits.exceeded("subsearch_depth", f"Subsearches are nested {subsearches} deep",
+                              command="SearchParser", span=sub_span)
+    if depth > limits.current().expression_depth:
+        raise limits.exceeded("expression_depth", f"The search nests {depth} levels deep",
+                              command="SearchParser", span=span)
 
 
 def parse_expression(text: str):

@@ -1,7 +1,8 @@
 """Lark parse tree -> syntax tree. Lark types end here; nothing past this module sees them."""
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
+from lark import Token, v_args
+from lark.visitors import Transformer_NonRecursive
 
 from ..errors import Span
 from . import ast
@@ -41,7 +42,7 @@ def _word(tok: Token) -> ast.Word:
 
 
 @v_args(meta=True)
-class ToAst(Transformer):
+class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search cannot overflow the stack
     """Builds ast nodes; each ``*_command`` rule becomes a CommandArgs for its command class."""
 
     def __init__(self, text: str):

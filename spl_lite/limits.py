@@ -1,0 +1,93 @@
+"""Limits, in one place, like Splunk's limits.conf: what stops a search or a load that would
+otherwise run for ever, exhaust memory or recurse too deep.
+
+Hitting a limit raises SplError naming it (a load reports the file and skips it). Change them
+with ``Engine(limits={"regex_seconds": 5})`` or ``spl-lite ... --limit regex_seconds=5``.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+from dataclasses import dataclass
+
+from .errors import SplError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Every limit with its default. The README's "Limits" section lists them for users."""
+
+    # Longest time one regular expression may take on one value (rex, regex, match(), replace(),
+    # mvfind(), rex mode=sed, makemv tokenizer, EXTRACT- in props). Splunk stops runaway PCRE
+    # matches with [rex] match_limit; a time is the same guard, independent of the regex engine.
+    regex_seconds: float = 1.0
+    # How deeply parentheses, NOT, function calls and subsearches may nest in one search.
+    # Chains such as a+b+c... or x=1 OR x=2 OR ... do not nest and have no limit.
+    expression_depth: int = 100
+    # How deeply subsearches may nest inside one another.
+    subsearch_depth: int = 10
+    # The length of a search after its macros are expanded, and how deeply macros may nest.
+    macro_expansion_chars: int = 1_000_000
+    macro_depth: int = 50
+    # Results that makeresults may generate (count=).
+    makeresults_count: int = 1_000_000
+    # Buckets that bin, timechart and chart may make for one search ([discretize] maxbins).
+    max_bins: int = 50_000
+    # Rows one command may hold or create at once (sort, eventstats, mvexpand, join, ...).
+    dataset_rows: int = 50_000_000
+    # Subsearches ([subsearch] maxout, maxtime; [join] subsearch_maxout).
+    subsearch_maxout: int = 10_000
+    subsearch_maxtime: float = 60.0
+    join_maxout: int = 50_000
+    # A data file's size once decompressed: stops compression bombs ([inputproc] style guard).
+    file_bytes: int = 4 * 1024 ** 3
+    # One cell of a lookup CSV file.
+    lookup_cell_bytes: int = 10 * 1024 ** 2
+
+    def replace(self, changes: dict) -> "Limits":
+        """These limits with some changed; names and values are checked."""
+        known = {f.name: f.type for f in dataclasses.fields(self)}
+        typed = {}
+        for name, value in changes.items():
+            if name not in known:
+                from .errors import did_you_mean
+                raise SplError(f"Unknown limit '{name}'.", hint=did_you_mean(name, known)
+                               or f"the limits are: {', '.join(known)}")
+            typed[name] = _positive(name, value, float if known[name] == "float" else int)
+        return dataclasses.replace(self, **typed)
+
+
+def _positive(name: str, value, kind):
+    try:
+        number = kind(float(value)) if kind is int else kind(value)
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    if number is None or not number > 0 or number == float("inf"):
+        raise SplError(f"The limit '{name}' takes a positive number, not '{value}'.")
+    return number
+
+
+DEFAULT = Limits()
+_current: contextvars.ContextVar[Limits] = contextvars.ContextVar("spl_lite_limits", default=DEFAULT)
+
+
+def current() -> Limits:
+    """The limits of the search or load running now (an Engine sets them while it works)."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def applied(limits: Limits):
+    token = _current.set(limits)
+    try:
+        yield limits
+    finally:
+        _current.reset(token)
+
+
+def exceeded(name: str, what: str, *, command: str | None = None, span=None) -> SplError:
+    """The error for a limit that was hit: what happened, the limit's name and how to raise it."""
+    value = getattr(current(), name)
+    return SplError(f"{what} (limit {name}={value:g}).", command=command, span=span,
+                    hint=f"raise it with --limit {name}=N, or Engine(limits={{'{name}': N}})")
