@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SplError, did_you_mean
-from .runtime.values import to_string, values_of
+from .runtime.values import to_string, values_of, wildcard_regex
 
 MAX_MATCHES = 100  # limits.conf [lookup] max_matches
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
@@ -89,8 +89,7 @@ def _wild(pattern, is_wild: bool, case_sensitive: bool):
         return lambda v: False
     if not is_wild:
         return (lambda v: v == pattern) if case_sensitive else (lambda v: v.lower() == pattern.lower())
-    rx = re.compile(".*".join(map(re.escape, pattern.split("*"))) + r"\Z", 0 if case_sensitive else re.I)
-    return lambda v: rx.match(v) is not None
+    return wildcard_regex(pattern, ignore_case=not case_sensitive).match
 
 
 def write_table(path: Path, rows: list[dict], append: bool) -> None:

@@ -1,7 +1,7 @@
 """makemv and mvexpand: split a field into a multivalue, or a multivalue into results."""
 from __future__ import annotations
 
-import re
+from ..runtime.regex import compile_regex
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -42,7 +42,7 @@ class MakemvCommand(Command):
 
     def prepare(self, env):
         field, delim = self.field, self.delim
-        tok = re.compile(self.tokenizer) if self.tokenizer else None
+        tok = compile_regex(self.tokenizer, command="makemv", span=self.span) if self.tokenizer else None
 
         def split(text: str) -> list[str]:
             if tok is not None:

@@ -1,11 +1,11 @@
 """rex: extract fields with a regular expression's named groups, or edit a field with sed."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..functions.eval_conditional import regex
+from ..runtime.regex import IGNORECASE, check_replacement, compile_regex
 from ..functions.eval_text import _repl_template
 from ..runtime.values import field_getter, get_field, set_field, to_string, values_of
 from ..syntax import ast
@@ -15,8 +15,9 @@ from .base import Command, Kind, to_int, to_text, writable
 MEMO_SIZE = 100_000
 
 
-def parse_sed(expr: str):
-    """A function text -> text for ``s/re/repl/flags`` or ``y/abc/xyz/``; None when malformed."""
+def parse_sed(expr: str, span=None):
+    """A function text -> text for ``s/re/repl/flags`` or ``y/abc/xyz/``; None when malformed.
+    A bad regex or a replacement naming a group the regex lacks is an SplError."""
     if len(expr) < 2 or expr[0] not in "sy":
         return None
     delim = expr[1]
@@ -43,7 +44,8 @@ def parse_sed(expr: str):
         return None
     pattern, repl = parts[0], _repl_template(parts[1])
     flags = parts[2] if len(parts) > 2 else ""
-    rx = re.compile(re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern), re.I if "i" in flags else 0)
+    rx = compile_regex(pattern, IGNORECASE if "i" in flags else 0, command="rex", span=span)
+    check_replacement(rx, repl)
     digits = "".join(c for c in flags if c.isdigit())
     if "g" in flags:
         return lambda s: rx.sub(repl, s)
@@ -90,14 +92,11 @@ class RexCommand(Command):
             raise cls.error(f"Invalid mode '{mode}'; the only mode is sed.", args.span)
         s = strings[0]
         if mode == "sed":
-            if parse_sed(s.text) is None:
+            if parse_sed(s.text, s.span) is None:
                 raise cls.error('Malformed sed expression. Use "s/<regex>/<replacement>/[g|N]" or '
                                 '"y/<from>/<to>/".', s.span)
         else:
-            try:
-                rx = regex(s.text)
-            except re.error as e:
-                raise cls.error(f"The regex is invalid: {e}.", s.span) from None
+            rx = compile_regex(s.text, command="rex", span=s.span)
             if not rx.groupindex:
                 raise cls.error("The regex has no named groups (?<name>...), so it extracts no fields.",
                                 s.span)
@@ -109,7 +108,7 @@ class RexCommand(Command):
     def prepare(self, env):
         field = self.field
         if self.sed:
-            edit = parse_sed(self.pattern)
+            edit = parse_sed(self.pattern, self.span)
 
             def run_sed(events, ctx):
                 for ev in events:
@@ -121,7 +120,7 @@ class RexCommand(Command):
                     set_field(ev, field, [edit(to_string(x)) for x in values_of(v)])
                     yield ev
             return run_sed
-        rx = regex(self.pattern)
+        rx = compile_regex(self.pattern, command="rex", span=self.span)
         names = list(rx.groupindex)
         limit = self.max_match
         get = field_getter(field)
@@ -183,10 +182,7 @@ class RegexCommand(Command):
         fields = [i for i in items if isinstance(i, ast.Word)]
         if len(strings) != 1:
             raise cls.error("Usage: regex <field> (=|!=) <regex>.", args.span)
-        try:
-            regex(strings[0].text)
-        except re.error as e:
-            raise cls.error(f"The regex is invalid: {e}.", strings[0].span) from None
+        compile_regex(strings[0].text, command="SearchOperator:regex", span=strings[0].span)
         field = fields[0].text if fields else "_raw"
         negate = len(fields) > 1 and fields[1].text == "!="
         return cls(args.span, field, negate, strings[0].text)
@@ -197,7 +193,8 @@ class RegexCommand(Command):
         return SplError(message, command="SearchOperator:regex", span=span, hint=hint)
 
     def prepare(self, env):
-        rx, field, negate = regex(self.pattern), self.field, self.negate
+        rx = compile_regex(self.pattern, command="SearchOperator:regex", span=self.span)
+        field, negate = self.field, self.negate
 
         def run(events, ctx):
             for ev in events:

@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..runtime.regex import compile_regex
 from ..errors import SplError
 from ..lookups import LookupTable
 from ..runtime.values import KNOWLEDGE, first_value, raw_field, raw_getter, raw_text, to_string
@@ -273,7 +274,7 @@ class Knowledge:
         elif key.startswith("EXTRACT-"):
             m = re.match(r"(.*?)\s+in\s+(\S+)\s*\Z", value, re.S)
             pattern, source = (m.group(1), m.group(2)) if m else (value, "_raw")
-            rx = re.compile(re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern.strip()))
+            rx = compile_regex(pattern.strip(), command=f"props {key}")
             for group in rx.groupindex:
                 rules[group] = Rule(EXTRACT, "extract", (rx, group, source))
         elif key.startswith("LOOKUP-"):

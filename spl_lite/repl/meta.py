@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-import re
+import fnmatch
 import time
 from pathlib import Path
 
@@ -53,10 +53,10 @@ def _load(repl, arg):
 
 def _fields(repl, arg):
     catalog = repl.catalog
-    pattern = re.compile(".*".join(map(re.escape, arg.split("*"))) + r"\Z") if arg else None
+    pattern = arg or None
     rows = []
     for name, count in catalog.fields.items():
-        if pattern is not None and not pattern.match(name):
+        if pattern is not None and not fnmatch.fnmatchcase(name, pattern):
             continue
         top = catalog.values(name, 100000)
         distinct = len(top)

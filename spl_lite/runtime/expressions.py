@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Callable
 
 from ..errors import SplError, did_you_mean
 from ..syntax import ast
+from .values.scalar import Wildcard
 from .values import (Value, compare_values, first_value, format_number, get_field, to_number,
                      to_string, values_of)
 
@@ -246,17 +246,16 @@ def _ne(a, b):
     return None if r is None else not r
 
 
-_LIKE_CACHE: dict[str, re.Pattern] = {}
+_LIKE_CACHE: dict[str, Wildcard] = {}
 
 
-def like_regex(pattern: str) -> re.Pattern:
-    """SQL LIKE: % is any run, _ one character, anchored at both ends."""
+def like_regex(pattern: str) -> Wildcard:
+    """SQL LIKE: % is any run, _ one character, anchored at both ends (case-sensitive)."""
     rx = _LIKE_CACHE.get(pattern)
     if rx is None:
-        parts = []
-        for c in pattern:
-            parts.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
-        rx = _LIKE_CACHE[pattern] = re.compile("".join(parts) + r"\Z", re.DOTALL)
+        if len(_LIKE_CACHE) > 10_000:
+            _LIKE_CACHE.clear()
+        rx = _LIKE_CACHE[pattern] = Wildcard(pattern, ignore_case=False, any_run="%", any_one="_")
     return rx
 
 
@@ -264,7 +263,7 @@ def like(a, b):
     if a is None or b is None:
         return None
     rx = like_regex(to_string(b))
-    return any(rx.match(to_string(x)) is not None for x in values_of(a))
+    return any(rx.match(to_string(x)) for x in values_of(a))
 
 
 BINARY = {

@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..errors import SplError
 from .timeutil import time_modifier
-from .values import event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
+from .values import wildcard_regex, event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
 
 Test = Callable[[dict], bool]
 _MISSING = object()
@@ -44,9 +44,8 @@ def value_matcher(pattern: str) -> Callable[[object], bool]:
         low = pattern.lower()
         return lambda v: cidr_contains(pattern, to_string(v)) or to_string(v).lower() == low
     if "*" in pattern:
-        body = ".*".join(re.escape(p) for p in pattern.split("*"))
-        rx = re.compile(body + r"\Z", re.IGNORECASE | re.DOTALL)
-        return lambda v: rx.match(to_string(v)) is not None
+        rx = wildcard_regex(pattern)
+        return lambda v: rx.match(to_string(v))
     low = pattern.lower()
     if pattern.isascii():
         return lambda v: (v if type(v) is str else to_string(v)).lower() == low
@@ -59,6 +58,8 @@ def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
     """A test of _raw (text or the bytes it was loaded as) for a free-text term: whole tokens,
     case-insensitive unless CASE(), between any breakers unless TERM() (major ones only)."""
     parts = text.split("*")
+    if len(parts) > 1 and not quoted and not case_sensitive and not any(c in MAJOR_BREAKERS for c in text if c != "*"):
+        return _wildcard_keyword(parts, MAJOR_BREAKERS if whole_term else MAJOR_BREAKERS + MINOR_BREAKERS)
     non_major = f"[^{re.escape(MAJOR_BREAKERS)}]*"
     body = non_major.join(re.escape(p) for p in parts)
     if quoted:
@@ -81,6 +82,53 @@ def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
         if type(raw) is bytes:
             return piece_b in raw.lower() and rxb.search(raw) is not None
         return piece in raw.lower() and rx.search(raw) is not None
+    return match
+
+
+_SEGMENTS = re.compile(f"[^{re.escape(MAJOR_BREAKERS)}]+")
+_SEGMENTS_B = re.compile(f"[^{re.escape(MAJOR_BREAKERS)}]+".encode())
+
+
+def _wildcard_keyword(parts: list[str], edges: str):
+    """A free-text term with wildcards, in linear time: a * never crosses a major breaker, so
+    the term lies inside one segment between major breakers, starting and ending at breakers.
+    Inside a segment the pieces are found leftmost (a * there matches anything)."""
+    parts = [p.lower() for p in parts]
+    longest = max(parts, key=len)
+    edge_set = set(edges)
+
+    def in_segment(seg: str) -> bool:
+        first, middle, last = parts[0], parts[1:-1], parts[-1]
+        start = 0
+        if first:
+            start = seg.find(first)
+            while start > 0 and seg[start - 1] not in edge_set:
+                start = seg.find(first, start + 1)
+            if start < 0:
+                return False
+        pos = start + len(first)
+        for p in middle:
+            i = seg.find(p, pos)
+            if i < 0:
+                return False
+            pos = i + len(p)
+        if not last:
+            return True
+        i = seg.find(last, pos)
+        while i >= 0:
+            end = i + len(last)
+            if end == len(seg) or seg[end] in edge_set:
+                return True
+            i = seg.find(last, i + 1)
+        return False
+
+    def match(raw) -> bool:
+        if type(raw) is bytes:
+            raw = raw.decode("utf-8", "replace")
+        low = raw.lower()
+        if longest not in low:
+            return False
+        return any(in_segment(m.group()) for m in _SEGMENTS.finditer(low) if longest in m.group())
     return match
 
 

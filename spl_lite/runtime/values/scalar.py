@@ -177,17 +177,77 @@ def sort_key_ip(v: Value) -> tuple:
 
 # ------------------------------------------------------------------ wildcards
 
-_WILDCARD_CACHE: dict[tuple[str, bool], re.Pattern] = {}
+class Wildcard:
+    """A whole-value pattern where ``*`` (or LIKE's ``%``) matches any run and LIKE's ``_`` one
+    character, matched in linear time: a regex backtracks exponentially on ``*e*e*e*zzq``.
+
+    The pieces between runs are found leftmost, one after another, which is always right when
+    every run may match anything.
+    """
+
+    __slots__ = ("pieces", "fold", "min_len")
+
+    def __init__(self, pattern: str, ignore_case: bool = True, any_run: str = "*", any_one: str | None = None):
+        self.fold = ignore_case
+        text = pattern.lower() if ignore_case else pattern
+        self.pieces = [_Piece(p, any_one) for p in text.split(any_run)]
+        self.min_len = sum(p.length for p in self.pieces)
+
+    def match(self, value: str) -> bool:
+        s = value.lower() if self.fold else value
+        pieces = self.pieces
+        if len(pieces) == 1:
+            return len(s) == self.min_len and pieces[0].at(s, 0)
+        if len(s) < self.min_len:
+            return False
+        first, last = pieces[0], pieces[-1]
+        pos, end = first.length, len(s) - last.length
+        if not first.at(s, 0) or not last.at(s, end):
+            return False
+        for p in pieces[1:-1]:
+            pos = p.find(s, pos, end)
+            if pos < 0:
+                return False
+        return True
 
 
-def wildcard_regex(pattern: str, ignore_case: bool = True) -> re.Pattern:
-    """A compiled regex for a Splunk wildcard pattern where ``*`` matches any run."""
+class _Piece:
+    """Literal text between runs; with single-character wildcards, a fixed-length regex."""
+
+    __slots__ = ("text", "rx", "length")
+
+    def __init__(self, text: str, any_one: str | None):
+        self.text, self.length = text, len(text)
+        self.rx = None
+        if any_one is not None and any_one in text:
+            # Fixed length: this regex cannot backtrack.
+            self.rx = re.compile("".join("." if c == any_one else re.escape(c) for c in text), re.DOTALL)
+
+    def at(self, s: str, pos: int) -> bool:
+        if self.rx is None:
+            return s.startswith(self.text, pos)
+        return self.rx.match(s, pos) is not None
+
+    def find(self, s: str, pos: int, end: int) -> int:
+        """Where the piece ends, found leftmost in s[pos:end]; -1 if it is not there."""
+        if self.rx is None:
+            i = s.find(self.text, pos, end)
+            return i if i < 0 else i + self.length
+        m = self.rx.search(s, pos, end)
+        return -1 if m is None else m.end()
+
+
+_WILDCARD_CACHE: dict[tuple[str, bool], Wildcard] = {}
+
+
+def wildcard_regex(pattern: str, ignore_case: bool = True) -> Wildcard:
+    """A matcher for a Splunk wildcard pattern where ``*`` matches any run (``.match(text)``)."""
     key = (pattern, ignore_case)
     rx = _WILDCARD_CACHE.get(key)
     if rx is None:
-        body = ".*".join(re.escape(p) for p in pattern.split("*"))
-        rx = re.compile(body + r"\Z", re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-        _WILDCARD_CACHE[key] = rx
+        if len(_WILDCARD_CACHE) > 10_000:
+            _WILDCARD_CACHE.clear()
+        rx = _WILDCARD_CACHE[key] = Wildcard(pattern, ignore_case)
     return rx
 
 
