@@ -21,7 +21,9 @@ from .errors import Span, SplError, did_you_mean
 from .functions import EVAL_FUNCTIONS
 from .result import Result, field_warnings
 from .store import EventStore, load_paths, make_event
-from .store.loader import LoadReport, Origins
+from .runtime.timeutil import parse_iso
+from .runtime.values import to_number
+from .store.loader import LoadReport, Origins, epoch_seconds
 from .syntax import ast
 from .knowledge import PACKS, Knowledge, attach
 from .syntax.macros import Macro, expand, load_macros_conf, strip_comments
@@ -190,15 +192,23 @@ class Engine:
 
     def add_events(self, events, index: str = "main", sourcetype: str = "aws:cloudtrail",
                    host: str | None = None, source: str | None = None) -> int:
-        """Add JSON event bodies; a "_time" key (epoch seconds) sets the time and is not in _raw."""
+        """Add JSON event bodies; a "_time" key (epoch seconds or ISO 8601 text) sets the time and
+        is not in _raw. A _time that is neither is an SplError naming the event."""
         # Their time is given, not read from their text, so they have no date_* fields.
         origins = Origins(source or "add_events", sourcetype, index, host or "localhost", self._decorate,
                           dates=False)
         made = []
-        for body in events:
+        for i, body in enumerate(events):
             body = dict(body)
-            t = body.pop("_time", None)
-            raw = orjson.dumps(body).decode()
+            given = body.pop("_time", None)
+            t = given_time(given)
+            if given is not None and t is None:
+                raise SplError(f"Event {i + 1} has _time \"{given}\", which is neither an epoch nor an ISO 8601 "
+                               "time such as 2024-03-04T10:00:00Z.")
+            try:
+                raw = orjson.dumps(body).decode()
+            except (TypeError, orjson.JSONEncodeError) as e:
+                raise SplError(f"Event {i + 1} cannot be written as JSON: {e}.") from None
             if t is not None:
                 body["_time"] = t
             made.append(make_event(body, raw, origins))
@@ -312,6 +322,16 @@ class Engine:
         if commands and isinstance(commands[0], SearchCommand) and commands[0].leading:
             commands[0] = dataclasses.replace(commands[0], fields=fields_needed(commands[1:]))
         return commands
+
+
+def given_time(value) -> float | None:
+    """The epoch for a _time given with an event: a number (any epoch precision) or ISO text."""
+    if value is None or isinstance(value, bool):
+        return None
+    n = to_number(value)
+    if n is not None:
+        return epoch_seconds(n)
+    return parse_iso(value) if isinstance(value, str) else None
 
 
 def unknown_command(args: ast.CommandArgs) -> SplError:

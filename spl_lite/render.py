@@ -17,7 +17,9 @@ def _cell(value, field: str, time_format: str | None) -> str:
     if value is None:
         return ""
     if field == "_time" and time_format and isinstance(value, (int, float)):
-        return strftime(value, time_format)
+        text = strftime(value, time_format)
+        if text is not None:
+            return text
     if isinstance(value, float):
         return format_number(value)
     return str(value)
@@ -29,11 +31,16 @@ def _text(value, field, time_format, mv_sep="\n") -> str:
     return _cell(value, field, time_format)
 
 
+def _shown(result, i: int, row: dict, field: str, time_format: str) -> str:
+    text = result.display.get((i, field)) if result.display else None
+    return text if text is not None else _text(row.get(field), field, time_format)
+
+
 def render_table(result, max_rows: int | None = None) -> str:
     if not result.fields:
         return "(no results)"
     rows = result.rows if max_rows is None else result.rows[:max_rows]
-    body = [[_text(r.get(f), f, "%Y-%m-%d %H:%M:%S") for f in result.fields] for r in rows]
+    body = [[_shown(result, i, r, f, "%Y-%m-%d %H:%M:%S") for f in result.fields] for i, r in enumerate(rows)]
     text = tabulate(body, headers=result.fields, tablefmt="simple", disable_numparse=True)
     if max_rows is not None and len(result.rows) > max_rows:
         text += f"\n... {len(result.rows) - max_rows} more rows"
@@ -52,9 +59,9 @@ def render_csv(result) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(result.fields)
-    for r in result.rows:
+    for i, r in enumerate(result.rows):
         # A multivalue goes into one cell, its values joined by newlines, as Splunk exports it.
-        w.writerow([_text(r.get(f), f, "%Y-%m-%dT%H:%M:%S.%3N+00:00") for f in result.fields])
+        w.writerow([_shown(result, i, r, f, "%Y-%m-%dT%H:%M:%S.%3N+00:00") for f in result.fields])
     return buf.getvalue().rstrip("\n")
 
 

@@ -4,38 +4,43 @@ from __future__ import annotations
 from typing import Iterator
 
 from .errors import did_you_mean
-from .runtime.values import BODY, event_fields, output_value
+from .runtime.values import BODY, Rounded, event_fields, output_value
 
 
 class Result:
     """Rows (a dict each), ``fields`` (column order), ``warnings``, ``kind`` (events or table)."""
 
-    def __init__(self, fields: list[str], rows: list[dict], warnings: list[str], kind: str):
+    def __init__(self, fields: list[str], rows: list[dict], warnings: list[str], kind: str,
+                 display: dict | None = None):
         self.fields = fields
         self.rows = rows
+        # (row, field) -> text where a value prints otherwise than its number: round(x,4)
+        # keeps its decimals (0.8050) while the row holds the float.
+        self.display = display or {}
         self.warnings = warnings
         self.kind = kind
         self.timings: list[tuple[str, float]] = []  # (command, seconds), from Query.run(timing=True)
 
     @classmethod
     def from_events(cls, events: list[dict], *, tabular: bool, warnings: list[str]) -> "Result":
+        display: dict = {}
         if tabular:
             columns: dict[str, None] = {}
             rows = []
-            for ev in events:
+            for i, ev in enumerate(events):
                 full = event_fields(ev) if BODY in ev else ev
                 columns.update(dict.fromkeys(full))
-                rows.append({k: output_value(v) for k, v in full.items()})
+                rows.append(_row(i, full, display))
             fields = list(columns)
-            return cls(fields, [{f: r.get(f) for f in fields} for r in rows], warnings, "table")
-        rows = [{k: output_value(v) for k, v in event_fields(ev).items()} for ev in events]
+            return cls(fields, [{f: r.get(f) for f in fields} for r in rows], warnings, "table", display)
+        rows = [_row(i, event_fields(ev), display) for i, ev in enumerate(events)]
         names: set[str] = set()
         for r in rows:
             names.update(r)
         # Splunk lists _time first, then the other fields by name; _raw last.
         fields = (["_time"] if "_time" in names else []) + sorted(
             n for n in names if not n.startswith("_")) + (["_raw"] if "_raw" in names else [])
-        return cls(fields, [{f: r.get(f) for f in fields if f in r} for r in rows], warnings, "events")
+        return cls(fields, [{f: r.get(f) for f in fields if f in r} for r in rows], warnings, "events", display)
 
     def __iter__(self) -> Iterator[dict]:
         return iter(self.rows)
@@ -52,6 +57,15 @@ class Result:
 
     def __repr__(self) -> str:
         return self.to_table(max_rows=10)
+
+
+def _row(i: int, fields: dict, display: dict) -> dict:
+    row = {}
+    for k, v in fields.items():
+        if type(v) is Rounded:
+            display[(i, k)] = str(v)
+        row[k] = output_value(v)
+    return row
 
 
 def field_warnings(commands, store) -> list[str]:

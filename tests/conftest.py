@@ -27,8 +27,6 @@ def cell(value):
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, float):
-        if type(value) is not float:
-            return str(value)  # Rounded keeps its decimals
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return repr(value)
@@ -37,7 +35,9 @@ def cell(value):
 
 def table_of(result):
     return {"columns": list(result.fields),
-            "rows": [[cell(r.get(f)) for f in result.fields] for r in result.rows]}
+            # round(x, 4) is a float in the row and keeps its decimals in how it is shown
+            "rows": [[result.display.get((i, f)) or cell(r.get(f)) for f in result.fields]
+                     for i, r in enumerate(result.rows)]}
 
 
 def load_jsonl(path: Path) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Iterator
 
@@ -176,10 +177,12 @@ def fields_needed(commands) -> frozenset[str] | None:
 # ------------------------------------------------------------------ option converters
 
 def to_int(text: str) -> int:
+    """A whole number as written; one too large to mean anything but "all" is kept at sys.maxsize."""
     try:
-        return int(text)
+        n = int(text)
     except ValueError:
         raise ValueError("expected a whole number") from None
+    return max(-sys.maxsize, min(n, sys.maxsize))
 
 
 def to_bool(text: str) -> bool:

@@ -57,7 +57,7 @@ class BinCommand(Command):
         if len(names) != 1:
             raise cls.error(f"Usage: {cls.syntax}", args.span)
         span = opts.get("span")
-        if span is not None and timeutil.parse_span(span) is None and to_number(span) is None:
+        if span is not None and timeutil.parse_span(span) is None and not (to_number(span) or 0) > 0:
             where = next(i.value_span for i in args.items if isinstance(i, ast.Option) and i.name == "span")
             raise cls.error(f"Invalid span '{span}'. Use a number, or a time such as 30s, 5m, 1h, 1d.",
                             where)
@@ -73,7 +73,7 @@ class BinCommand(Command):
 
         def time_span(events):
             if span_text is not None:
-                return timeutil.parse_span(span_text) or (float(span_text), "s")
+                return timeutil.parse_span(span_text) or (float(to_number(span_text)), "s")
             times = [t for t in (to_number(get_field(e, field)) for e in events) if t is not None]
             width = (max(times) - min(times)) if times else 0
             n = bins or 100
@@ -81,7 +81,9 @@ class BinCommand(Command):
 
         def numeric_span(events):
             if span_text is not None:
-                return float(span_text)
+                # A time span on another field counts seconds (bin date_hour span=1h).
+                as_time = timeutil.parse_span(span_text)
+                return as_time[0] if as_time and as_time[1] == "s" else float(to_number(span_text) or 1)
             nums = [n for n in (to_number(get_field(e, field)) for e in events) if n is not None]
             return nice_numeric_span(min(nums), max(nums), bins or 100) if nums else 1
 

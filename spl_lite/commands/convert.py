@@ -30,7 +30,7 @@ def _mstime(s: str):
 
 
 def _memk(s: str):
-    m = re.fullmatch(r"([\d.]+)\s*([kKmMgG]?)", s.strip())
+    m = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)\s*([kKmMgG]?)", s.strip())
     if not m:
         return None
     n = float(m.group(1))

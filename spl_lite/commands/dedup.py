@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ..runtime.values import get_field, remove_field
 from ..syntax import ast
-from .base import Command, Kind, to_bool, writable
+from .base import Command, Kind, to_bool, to_int, writable
 from .sort import resolve_keys, sort_events
 
 
@@ -34,7 +34,7 @@ class DedupCommand(Command):
         names = [w for w in args.items if isinstance(w, ast.Word)]
         count = 1
         if names and names[0].text.isdigit() and not names[0].quoted:
-            count = int(names[0].text)
+            count = to_int(names[0].text)
             names = names[1:]
         if not names:
             raise cls.error("At least one field must be given as an argument.", args.span)

@@ -16,7 +16,7 @@ def _count(cls, args, default=10):
         raise cls.error(f"Usage: {cls.syntax}", ws[1].span)
     if ws:
         try:
-            n = int(ws[0].text)
+            n = to_int(ws[0].text)
         except ValueError:
             raise cls.error(f"Expected a number of results, got '{ws[0].text}'.", ws[0].span) from None
         return n

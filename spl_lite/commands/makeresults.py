@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int
 
@@ -25,7 +26,11 @@ class MakeresultsCommand(Command):
     def from_args(cls, args):
         cls.reject_extra(args.items, ast.Option)
         opts = cls.read_options(args.items)
-        return cls(args.span, opts.get("count", 1), opts.get("annotate", False))
+        count = opts.get("count", 1)
+        if count > limits.current().makeresults_count:
+            raise limits.exceeded("makeresults_count", f"makeresults count={count:,} is too many results",
+                                  command=cls.name, span=args.span)
+        return cls(args.span, count, opts.get("annotate", False))
 
     def prepare(self, env):
         def run(events, ctx):

@@ -42,15 +42,15 @@ def parse_sed(expr: str, span=None):
         return lambda s: s.translate(table)
     if len(parts) < 2:
         return None
-    pattern, repl = parts[0], _repl_template(parts[1])
+    pattern, written, repl = parts[0], parts[1], _repl_template(parts[1])
     flags = parts[2] if len(parts) > 2 else ""
     rx = compile_regex(pattern, IGNORECASE if "i" in flags else 0, command="rex", span=span)
-    check_replacement(rx, repl)
+    check_replacement(rx, repl, written)
     digits = "".join(c for c in flags if c.isdigit())
     if "g" in flags:
         return lambda s: rx.sub(repl, s)
     if digits:
-        nth = int(digits)
+        nth = to_int(digits)
 
         def nth_only(s):
             count = [0]

@@ -64,7 +64,7 @@ class SortCommand(Command):
         def bare(k):
             return k.sign is None and k.mode == "auto"
         if len(keys) > 1 and bare(keys[0]) and keys[0].field.isdigit():
-            limit = int(keys.pop(0).field)
+            limit = to_int(keys.pop(0).field)
         last = args.items.index(keys[-1]) if keys else 0
         after_comma = last > 0 and isinstance(args.items[last - 1], ast.Sign)
         reverse_all = len(keys) > 1 and bare(keys[-1]) and keys[-1].field.lower() in ("d", "desc") \

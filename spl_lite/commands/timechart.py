@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime import timeutil
 from ..runtime.aggregation import compile_aggregates, other_cell, rank_series, split_stats_items
 from ..runtime.values import field_getter, to_number, to_string, values_of
@@ -83,6 +84,10 @@ class TimechartCommand(Command):
             buckets = sorted({b for b, _ in results})
             if o.get("cont", True) and span[1] == "s":
                 first, last = buckets[0], buckets[-1]
+                if (last - first) // span[0] + 1 > limits.current().max_bins:
+                    raise limits.exceeded("max_bins", f"span={o['span'] if o.get('span') else span[0]} "
+                                          f"makes {int((last - first) // span[0]) + 1:,} time buckets",
+                                          command="timechart", span=self.span)
                 buckets = [first + i * span[0] for i in range(int((last - first) // span[0]) + 1)]
             fill = 0 if all(s.factory.__name__ in ("Count", "DistinctCount") for s in specs) else None
             for b in buckets:

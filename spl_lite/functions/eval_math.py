@@ -16,15 +16,15 @@ def _numeric(fn):
             return None
         try:
             r = fn(*nums)
-        except (ValueError, OverflowError, ZeroDivisionError):
-            return None
+        except (ValueError, OverflowError, ZeroDivisionError, ArithmeticError):
+            return None  # decimal's InvalidOperation (round(1e308,2)) is an ArithmeticError
         return r
     apply.__doc__ = fn.__doc__
     return apply
 
 
 def _int_if_whole(x):
-    return int(x) if isinstance(x, float) and x.is_integer() else x
+    return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2 ** 63 else x
 
 
 @eval_function("round", 1, 2, usage="round(<number>, [<decimals>])")
@@ -32,6 +32,8 @@ def _int_if_whole(x):
 def _round(x, n=0):
     """The number rounded to n decimals (halves away from zero); shown with exactly n decimals."""
     n = int(n)
+    if not math.isfinite(x) or abs(x) >= 1e15 or abs(n) > 300:
+        return x  # beyond a double's decimals there is nothing left to round
     q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-n), rounding=ROUND_HALF_UP)
     if n <= 0:
         return int(q)

@@ -79,7 +79,7 @@ def _replace(v, pattern, repl):
     """Every match of the regex replaced; \\1 in the replacement is the first group."""
     rx = regex(to_string(pattern))
     template = _repl_template(to_string(repl))
-    check_replacement(rx, template)
+    check_replacement(rx, template, to_string(repl))
     return _per_value(lambda s: rx.sub(template, s), v)
 
 

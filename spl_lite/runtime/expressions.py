@@ -125,7 +125,8 @@ class _Compiler:
             if node.name == "replace" and len(node.args) > 2 and isinstance(node.args[2], ast.Literal):
                 from ..functions.eval_text import _repl_template
                 rx.span = node.args[2].span
-                check_replacement(rx, _repl_template(str(node.args[2].value)))
+                written = str(node.args[2].value)
+                check_replacement(rx, _repl_template(written), written)
 
     def _BinaryOp(self, node):
         # A chain such as a+b+c+... or x=1 OR x=2 OR ... is a left-deep tree as long as the

@@ -91,8 +91,9 @@ def compile_regex(pattern: str, flags: int = 0, *, command: str | None = None, s
     return Regex(pattern, rx, command, span)
 
 
-def check_replacement(rx: Regex, replacement: str) -> None:
-    """Refuse a replacement that names a group the pattern lacks (\\9), before any event runs."""
+def check_replacement(rx: Regex, replacement: str, written: str | None = None) -> None:
+    """Refuse a replacement that names a group the pattern lacks (\\9), before any event runs;
+    ``written`` is the replacement as the user wrote it, for the message."""
     try:
         rx.rx.sub(replacement, "")
         template = _regex.compile(r"\\(\d+)|\\g<(\w+)>")
@@ -103,5 +104,5 @@ def check_replacement(rx: Regex, replacement: str) -> None:
             if not group.isdigit() and group not in rx.groupindex:
                 raise IndexError(f"there is no group named {group}")
     except (_regex.error, IndexError) as e:
-        raise SplError(f"Invalid replacement \"{replacement}\" for the regular expression "
+        raise SplError(f"Invalid replacement \"{written or replacement}\" for the regular expression "
                        f"\"{_short(rx.pattern)}\": {e}.", command=rx.command, span=rx.span) from None

@@ -209,7 +209,9 @@ class SearchCompiler:
             raw = ev.get("_raw", _MISSING)
             if raw is _MISSING:
                 raw = raw_bytes(ev)
-            return raw is not None and match(raw)
+            if type(raw) is list:  # makemv _raw: any of its values
+                return any(match(to_string(x)) for x in raw)
+            return raw is not None and match(raw if type(raw) in (str, bytes) else to_string(raw))
         return test
 
     def _FieldIn(self, node):

@@ -27,8 +27,16 @@ def _utc(t: float) -> datetime:
     return datetime.fromtimestamp(t, tz=timezone.utc)
 
 
-def strftime(t: float, fmt: str) -> str:
-    """C strftime in UTC, plus %N/%Q (subseconds, %3N = milliseconds), %s, %F, %T."""
+def strftime(t: float, fmt: str) -> str | None:
+    """C strftime in UTC, plus %N/%Q (subseconds, %3N = milliseconds), %s, %F, %T; None for a
+    time no calendar can show (year past 9999, NaN), as Splunk gives null."""
+    try:
+        return _strftime(t, fmt)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _strftime(t: float, fmt: str) -> str:
     dt = _utc(t)
 
     text = repr(float(t))
@@ -127,7 +135,15 @@ def _snap(dt: datetime, unit: str) -> datetime:
 
 
 def relative_time(t: float, spec: str) -> float | None:
-    """Apply ``[+|-]<n><unit>[@<snap>[+|-<n><unit>]]`` to epoch t; None when malformed."""
+    """Apply ``[+|-]<n><unit>[@<snap>[+|-<n><unit>]]`` to epoch t; None when malformed or
+    outside the calendar (-99999999999d)."""
+    try:
+        return _relative_time(t, spec)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _relative_time(t: float, spec: str) -> float | None:
     spec = spec.strip()
     if spec == "now" or spec == "":
         return t
@@ -178,6 +194,8 @@ def parse_span(text: str) -> tuple[float, str] | None:
     if u is None:
         return None
     n = float(m.group(1) or 1)
+    if not 0 < n < 1e12:
+        return None  # a zero span makes no buckets; a huge one no sense
     if u in SECONDS:
         return n * SECONDS[u], "s"
     return n * MONTHS[u], "mon"

@@ -99,6 +99,16 @@ def cloudtrail_time(text: str) -> int | None:
     return minute + int(text[17:19])
 
 
+def epoch_seconds(v: float) -> float | None:
+    """An epoch in seconds, also from milli-, micro- or nanoseconds (13, 16, 19 digits)."""
+    v = float(v)
+    if v != v or v in (float("inf"), float("-inf")):
+        return None
+    while abs(v) > 1e11:
+        v /= 1000
+    return v
+
+
 def event_time(record: dict) -> float | None:
     """_time for a JSON record: CloudTrail's eventTime, else a common timestamp field."""
     et = record.get("eventTime")
@@ -111,11 +121,11 @@ def event_time(record: dict) -> float | None:
         if v is None:
             continue
         if type(v) in (int, float):
-            return float(v) / (1000 if v > 1e11 else 1)
+            return epoch_seconds(v)
         if type(v) is str:
             t = parse_iso(v)
             if t is None and to_number(v) is not None:
-                t = float(v)
+                t = epoch_seconds(to_number(v))
             if t is not None:
                 return t
     return None

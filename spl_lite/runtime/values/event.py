@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from .json import body_value, json_leaves, json_scalar, flatten
-from .scalar import Value
+from .scalar import Value, to_number
 
 Event = dict
 
@@ -59,10 +59,13 @@ def _metadata(event: Event, name: str) -> Value:
 
 def _date_field(event: Event, name: str) -> Value:
     """Splunk's date_* fields, as numbers without padding and lower-case names (UTC)."""
-    t = event.get("_time")
+    t = to_number(event.get("_time"))
     if t is None:
+        return None  # _time made text by convert ctime(_time) or eval: no date to show
+    try:
+        dt = datetime.fromtimestamp(t, tz=timezone.utc)
+    except (OverflowError, ValueError, OSError):
         return None
-    dt = datetime.fromtimestamp(t, tz=timezone.utc)
     return {"date_second": str(dt.second), "date_minute": str(dt.minute), "date_hour": str(dt.hour),
             "date_mday": str(dt.day), "date_month": _MONTHS[dt.month - 1], "date_wday": _WEEKDAYS[dt.weekday()],
             "date_year": str(dt.year), "date_zone": "0"}[name]

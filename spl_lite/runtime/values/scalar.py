@@ -103,18 +103,26 @@ class Rounded(float):
 
 
 def output_value(v: Value) -> Value:
-    """A value as Result.rows holds it: str, int, float, list or None."""
+    """A value as Result.rows holds it: only str, int (64-bit), float, list or None leave the
+    engine, so JSON, CSV and the library all take it as it is."""
     t = type(v)
+    if t is str or v is None:
+        return v
     if t is list:
         # A multivalue of one value is a single value; of none, null.
         if len(v) < 2:
             return output_value(v[0]) if v else None
         return [output_value(x) for x in v]
-    if t is Rounded:
-        return v  # a float that prints with round()'s decimals
-    if t is float and v == int(v) and abs(v) < 1e16 and not math.isinf(v):
-        return int(v)
-    return v
+    if t is float or t is Rounded:
+        v = float(v)
+        if v.is_integer() and abs(v) < 1e16:
+            return int(v)
+        return v  # NaN and infinities stay floats (JSON writes them as null)
+    if t is int:
+        return v if -2 ** 63 <= v < 2 ** 63 else float(v)
+    if t is bool:
+        return "true" if v else "false"
+    return to_string(v)
 
 
 # ------------------------------------------------------------------ comparison
