@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 import time
 from pathlib import Path
 
 from . import Engine, SplError
-from .render import FORMATS, render
+from .errors import internal_error
+from .render import FORMATS, render, render_many
 
 MAX_LOAD_ERRORS_SHOWN = 10
 
@@ -21,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a JSON/NDJSON/CloudTrail file, directory or glob (repeatable); "
                              "default: the bundled sample")
         sp.add_argument("--no-addons", action="store_true", help="no AWS add-on search-time fields")
-        sp.add_argument("--now", type=float, help="fix the current time (epoch) for relative times")
+        sp.add_argument("--now", type=_epoch, help="fix the current time (epoch) for relative times")
         sp.add_argument("--sourcetype", help="sourcetype for the loaded events (default: detected)")
         sp.add_argument("--props", action="append", default=[], metavar="FILE",
                         help="search-time knowledge in props.conf syntax (repeatable)")
@@ -31,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--geoip", metavar="FILE", help="a MaxMind .mmdb database for iplocation")
         sp.add_argument("--dedup-events", action="store_true",
                         help="drop events whose eventID was already loaded (overlapping dumps)")
+        sp.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help="change a limit, e.g. regex_seconds=5 (repeatable; see the README's Limits)")
+        sp.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
     q = sub.add_parser("query", help="run one search")
     q.add_argument("spl", help="the search")
@@ -45,17 +51,56 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _epoch(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an epoch time (seconds since 1970)")
+    return value
+
+
+class UsageError(Exception):
+    """A problem with the command line or the files it names, not with a search (exit 2)."""
+
+
+def read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{what} {path} is not UTF-8 text (byte {e.start + 1} is 0x{path.read_bytes()[e.start]:02x})") \
+            from None
+    except OSError as e:
+        raise UsageError(f"cannot read {what} {path}: {e.strerror or e}") from None
+
+
 def read_spl_file(path: Path) -> str:
     """A saved search: '#' lines at the top are a description, not part of the search."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path, "the search file").splitlines()
     while lines and (lines[0].lstrip().startswith("#") or not lines[0].strip()):
         lines.pop(0)
     return "\n".join(lines).strip()
 
 
 def make_engine(args) -> Engine:
-    engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
-                    macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events)
+    for path in args.props:
+        read_text(Path(path), "the props file")
+    for path in args.macros:
+        read_text(Path(path), "the macros file")
+    if args.lookups and Path(args.lookups).exists() and not Path(args.lookups).is_dir():
+        raise UsageError(f"--lookups names {args.lookups}, which is not a directory")
+    changes = {}
+    for item in args.limit:
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"--limit takes NAME=VALUE, not '{item}'")
+        changes[name.strip()] = value.strip()
+    try:
+        engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
+                        macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=changes)
+    except SplError as e:
+        raise UsageError(str(e)) from None
     for line in engine.knowledge_warnings:
         print(f"warning: {line}", file=sys.stderr)
     return engine
@@ -93,8 +138,9 @@ def load_data(engine: Engine, args, time_range=(None, None)) -> str:
     for line in errors[:MAX_LOAD_ERRORS_SHOWN]:
         print(f"warning: {line} (skipped)", file=sys.stderr)
     if len(errors) > MAX_LOAD_ERRORS_SHOWN:
-        print(f"warning: ... and {len(errors) - MAX_LOAD_ERRORS_SHOWN} more malformed records skipped",
-              file=sys.stderr)
+        print(f"warning: ... and {len(errors) - MAX_LOAD_ERRORS_SHOWN} more problems: "
+              f"{sum(r.bad_files for r in reports)} files and {sum(r.bad_lines for r in reports)} "
+              "records skipped in all", file=sys.stderr)
     events = sum(r.events for r in reports)
     files = sum(r.files for r in reports)
     what = "the bundled sample" if not args.data else f"{files} file{'s' if files != 1 else ''}"
@@ -114,23 +160,28 @@ def load_data(engine: Engine, args, time_range=(None, None)) -> str:
     return f"Loaded {events:,} events from {what}{note} in {time.perf_counter() - started:.2f}s."
 
 
-def run_search(engine: Engine, text: str, fmt: str, query=None) -> int:
+def run_query(query) -> tuple[object, int]:
+    """(Result or None, exit status) of one compiled search; errors and warnings to stderr."""
+    if isinstance(query, SplError):
+        print(query, file=sys.stderr)
+        return None, 1
     try:
-        result = (query or engine.compile(text)).run()
+        result = query.run()
     except SplError as e:
         print(e, file=sys.stderr)
-        return 1
+        return None, 1
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    out = render(result, fmt)
-    if out:
-        print(out)
-    return 0
+    return result, 0
 
 
 def plain_repl(engine: Engine, loaded: str) -> int:
-    """Without a terminal (input piped in): a search per line; a line ending in '|' continues."""
-    print(f"{loaded} End a line with '|' to continue; .quit leaves.")
+    """Without a terminal (input piped in): a search or meta-command per line; a line ending in
+    '|' continues."""
+    from .repl.meta import Quit
+    from .repl.session import Session
+    session = Session(engine, pager=False)
+    print(f"{loaded} End a line with '|' to continue; .help lists the meta-commands, .quit leaves.")
     buffer = ""
     while True:
         try:
@@ -138,17 +189,42 @@ def plain_repl(engine: Engine, loaded: str) -> int:
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        if not buffer and line.strip() in (".quit", ".exit"):
-            return 0
         buffer = f"{buffer}\n{line}" if buffer else line
         if buffer.rstrip().endswith("|"):
             continue
-        if buffer.strip():
-            run_search(engine, buffer, "table")
+        try:
+            session.handle(buffer)
+        except Quit:
+            return 0
         buffer = ""
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; an error that is spl_lite's own ends in one line, not a traceback."""
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (spl-lite ... | head): stop quietly, as other tools do.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
+    except UsageError as e:
+        print(f"spl-lite: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        print(f"spl-lite: {internal_error(e)}", file=sys.stderr)
+        return 70
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -178,20 +254,38 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr.isatty() and args.command != "repl":
         print(loaded, file=sys.stderr)
     if args.command in ("query", "run"):
-        status = 0
-        for i, (text, query) in enumerate(zip(texts, queries)):
-            if args.command == "run" and len(args.files) > 1 and args.format == "table":
-                print(("\n" if i else "") + f"== {args.files[i]}")
-            if isinstance(query, SplError):
-                print(query, file=sys.stderr)
-                status = 1
-                continue
-            status = max(status, run_search(engine, text, args.format, query))
-        return status
+        return _print_results(args, queries)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .repl.app import run_repl
         return run_repl(engine, loaded)
     return plain_repl(engine, loaded)
+
+
+def _print_results(args, queries) -> int:
+    """Each search's result; several searches in JSON, NDJSON or CSV still make one document,
+    each row naming its search."""
+    status = 0
+    names = args.files if args.command == "run" else [None]
+    several = len(queries) > 1
+    if several and args.format != "table":
+        results = []
+        for name, query in zip(names, queries):
+            result, code = run_query(query)
+            status = max(status, code)
+            results.append((name, result))
+        out = render_many(results, args.format)
+        if out:
+            print(out)
+        return status
+    for i, (name, query) in enumerate(zip(names, queries)):
+        if several:
+            print(("\n" if i else "") + f"== {name}")
+        result, code = run_query(query)
+        status = max(status, code)
+        out = render(result, args.format) if result is not None else ""
+        if out:
+            print(out)
+    return status
 
 
 def _time_range(queries) -> tuple[float | None, float | None]:

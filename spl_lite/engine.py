@@ -152,6 +152,7 @@ class Engine:
         self.store = EventStore()
         self.load_report = LoadReport()
         self._seen_ids: set | None = set() if dedup_events else None
+        self._seen_files: set[str] = set()  # real paths loaded: a file is never read twice
 
     def _read_knowledge(self, paths):
         """Read the bundled packs (with addons) and the user's files; a function that gives an
@@ -182,7 +183,7 @@ class Engine:
     def _load(self, path, sourcetype, index, host, earliest, latest, progress) -> LoadReport:
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
-                            seen_ids=self._seen_ids, progress=progress)
+                            seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress)
         self.store.events()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
         return report
@@ -244,6 +245,11 @@ class Engine:
 
     def _compile(self, text: str) -> Query:
         warnings: list[str] = []
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise SplError("The search is not valid UTF-8 text.", command="SearchParser",
+                           span=Span(e.start, e.end), query=text) from None
         try:
             expanded = expand(strip_comments(text), self.macros, warnings, _query=text)
         except SplError as e:

@@ -66,7 +66,8 @@ def caret_lines(query: str, span: Span) -> list[str]:
     line_end = query.find("\n", start)
     if line_end < 0:
         line_end = len(query)
-    line = query[line_start:line_end]
+    # Bytes that were not UTF-8 (kept as surrogates) show as U+FFFD, so the message can print.
+    line = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in query[line_start:line_end])
     col = start - line_start
     width = max(1, min(span.end, line_end) - start)
     if len(line) > CARET_WINDOW:
@@ -83,6 +84,13 @@ def caret_lines(query: str, span: Span) -> list[str]:
 
 
 CARET_WINDOW = 120
+
+
+def internal_error(exc: BaseException) -> str:
+    """One line for an error that is spl_lite's fault, not the user's."""
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return (f"Internal error: {type(exc).__name__}{': ' + text if text else ''}. This is a bug in spl_lite; "
+            "please report it with the search and data that caused it (--debug shows the traceback).")
 
 
 def did_you_mean(word: str, candidates, *, cutoff: float = 0.6) -> str | None:

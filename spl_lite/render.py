@@ -68,3 +68,26 @@ def render_csv(result) -> str:
 def render(result, fmt: str) -> str:
     return {"table": render_table, "json": render_json, "ndjson": render_ndjson,
             "csv": render_csv}[fmt](result)
+
+
+def render_many(results: list, fmt: str) -> str:
+    """Several searches' results as one document, each naming its search (spl-lite run a.spl
+    b.spl): a JSON array of {search, results}, NDJSON lines of {search, result}, or one CSV with
+    a first column "search". A search that failed has null results (its error went to stderr)."""
+    if fmt == "json":
+        doc = [{"search": name, "results": None if r is None else r.rows} for name, r in results]
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
+    if fmt == "ndjson":
+        return "\n".join(orjson.dumps({"search": name, "result": row}).decode()
+                         for name, r in results if r is not None for row in r.rows)
+    fields: dict[str, None] = {}
+    for _, r in results:
+        if r is not None:
+            fields.update(dict.fromkeys(r.fields))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["search", *fields])
+    for name, r in results:
+        for i, row in enumerate(r.rows if r is not None else ()):
+            w.writerow([name, *(_shown(r, i, row, f, "%Y-%m-%dT%H:%M:%S.%3N+00:00") for f in fields)])
+    return buf.getvalue().rstrip("\n")

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from spl_lite.cli import main
 
@@ -104,13 +105,16 @@ def test_repl_plain_prompt(tmp_path):
 
 def test_knowledge_macro_lookup_and_dedup_flags(tmp_path, capsys):
     path = data(tmp_path)
+    # The same events in a second file (one file named twice is read once).
+    copy = tmp_path / "copy.ndjson"
+    copy.write_bytes(Path(path).read_bytes())
     (tmp_path / "props.conf").write_text("[json]\nEVAL-who = upper(user)\nBOGUS = 1\n")
     (tmp_path / "macros.conf").write_text("[named(1)]\nargs = n\ndefinition = eventName=$n$\n")
     lookups = tmp_path / "lk"
     lookups.mkdir()
     (lookups / "teams.csv").write_text("user,team\nu1,red\n")
     status, out, err = run(capsys, "query", "`named(A)` | lookup teams.csv user OUTPUT team | table who team",
-                           "--data", path, "--data", path, "--dedup-events", "--props", str(tmp_path / "props.conf"),
+                           "--data", path, "--data", str(copy), "--dedup-events", "--props", str(tmp_path / "props.conf"),
                            "--macros", str(tmp_path / "macros.conf"), "--lookups", str(lookups),
                            "--sourcetype", "json", "--format", "csv")
     assert (status, out) == (0, "who,team\nU1,red\nU1,red\n")  # no eventID in these events: nothing to dedup

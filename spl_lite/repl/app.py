@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
@@ -16,11 +12,12 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.styles import Style
 
 from .. import Engine, SplError
-from ..render import render
+from ..errors import internal_error
 from ..syntax.parser import command_at
 from .completer import SplCompleter, needs_more
 from .highlight import SplLexer
-from .meta import Quit, run_meta
+from .meta import Quit
+from .session import Session
 
 STYLE = Style.from_dict({
     "prompt": "bold ansicyan", "bottom-toolbar": "bg:#222222 #bbbbbb", "toolbar.error": "bg:#222222 ansired",
@@ -72,16 +69,10 @@ def key_bindings() -> KeyBindings:
     return kb
 
 
-class Repl:
+class Repl(Session):
     def __init__(self, engine: Engine, *, input=None, output=None, history: bool = True,
                  write=None, pager: bool | None = None):
-        self.engine = engine
-        self.format = "table"
-        self.output: str | None = None
-        self.timing = False
-        self._catalog = None
-        self.write = write or (lambda text: print(text, flush=True))
-        self.use_pager = sys.stdout.isatty() if pager is None else pager
+        super().__init__(engine, write=write, pager=pager)
         hist = FileHistory(str(self._history_file())) if history else InMemoryHistory()
         self.session = PromptSession(
             message=[("class:prompt", "spl> ")], prompt_continuation="...> ", multiline=True,
@@ -92,18 +83,11 @@ class Repl:
     @staticmethod
     def _history_file() -> Path:
         path = history_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # no writable state directory: history lives in memory only
         return path
-
-    @property
-    def catalog(self):
-        """What completion and .fields draw on, built on first use (after a .load, again)."""
-        if self._catalog is None:
-            self._catalog = self.engine.catalog()
-        return self._catalog
-
-    def refresh_catalog(self) -> None:
-        self._catalog = None
 
     # -------------------------------------------------------------- the bottom toolbar
     def toolbar(self):
@@ -117,7 +101,9 @@ class Repl:
         if not needs_more(text):
             try:
                 self.engine.compile(text)
-            except SplError as e:
+            except Exception as e:  # noqa: BLE001 - the toolbar never takes the prompt down
+                if not isinstance(e, SplError):
+                    return [("class:toolbar.error", " " + internal_error(e))]
                 # A search that is merely unfinished is not an error yet.
                 unfinished = e.span is not None and e.span.start >= len(text.rstrip()) - 1 and (
                     "ends too early" in e.message or "after '|'" in e.message)
@@ -126,45 +112,6 @@ class Repl:
         before = text[:cursor]
         info = self.catalog.commands.get(command_at(before, len(before)) if "|" in before else "search")
         return f" {info.syntax}" if info else ""
-
-    # -------------------------------------------------------------- running input
-    def handle(self, text: str) -> None:
-        """Run one input: a meta-command or a search."""
-        if text.strip().startswith("."):
-            self.show(run_meta(self, text))
-            return
-        if not text.strip():
-            return
-        started = time.perf_counter()
-        try:
-            result = self.engine.compile(text).run(timing=self.timing)
-        except SplError as e:
-            self.show(str(e))
-            return
-        except KeyboardInterrupt:
-            self.show("Search cancelled.")
-            return
-        elapsed = time.perf_counter() - started
-        body = render(result, self.format) if result.rows else "No results found."
-        lines = [body]
-        lines += [f"warning: {w}" for w in result.warnings]
-        lines.append(f"{len(result.rows):,} result{'s' if len(result.rows) != 1 else ''} in {elapsed:.3f}s")
-        if self.timing:
-            lines += [f"  {seconds * 1000:9.2f} ms  {command}" for command, seconds in result.timings]
-        if self.output:
-            with open(self.output, "a", encoding="utf-8") as f:
-                f.write(render(result, self.format) + "\n")
-        self.show("\n".join(lines), page=True)
-
-    def show(self, text: str, page: bool = False) -> None:
-        rows = shutil.get_terminal_size((80, 24)).lines
-        if page and self.use_pager and text.count("\n") >= rows - 2 and shutil.which("less"):
-            try:
-                subprocess.run(["less", "-RFXS"], input=text.encode(), check=False)
-                return
-            except (OSError, KeyboardInterrupt):
-                pass
-        self.write(text)
 
     def run(self) -> int:
         while True:
@@ -178,8 +125,6 @@ class Repl:
                 self.handle(text)
             except Quit:
                 return 0
-            except KeyboardInterrupt:
-                self.show("Search cancelled.")
 
 
 def run_repl(engine: Engine, loaded_message: str) -> int:

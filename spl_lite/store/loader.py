@@ -6,10 +6,9 @@ loads. CloudTrail digest files are skipped. The garbage collector is paused whil
 from __future__ import annotations
 
 import gc
-import glob
-import gzip
+import json
 import os
-import zipfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -17,12 +16,11 @@ from typing import Iterator
 import orjson
 
 from . import s3
+from .files import ARCHIVE_SUFFIXES, FileProblem, find_files, read_file_bytes, zip_members
 from ..runtime.timeutil import parse_iso
 from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
 
 TIME_KEYS = ("eventTime", "timestamp", "@timestamp", "time", "date", "datetime", "created_at")
-JSON_SUFFIXES = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz", ".gz", ".log")
-ARCHIVE_SUFFIXES = (".zip",)
 
 
 @dataclass
@@ -31,7 +29,8 @@ class LoadReport:
     events: int = 0
     skipped_files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
-    bad_lines: int = 0
+    bad_lines: int = 0  # malformed lines or records, skipped
+    bad_files: int = 0  # files not loaded (unreadable, corrupt, too large, not data)
     pruned_files: int = 0  # S3-layout files outside the search's time range, not read
     duplicates: int = 0  # events dropped because their eventID was already loaded
     bytes: int = 0
@@ -44,28 +43,12 @@ class LoadReport:
         self.skipped_files += other.skipped_files
         self.errors += other.errors
         self.bad_lines += other.bad_lines
+        self.bad_files += other.bad_files
         self.pruned_files += other.pruned_files
         self.duplicates += other.duplicates
         self.bytes += other.bytes
         self.accounts |= other.accounts
         self.regions |= other.regions
-
-
-def expand_paths(path: str | os.PathLike) -> list[Path]:
-    """The files a --data argument names: a file, every JSON file below a directory, or a glob."""
-    p = Path(path)
-    if p.is_file():
-        return [p]
-    if p.is_dir():
-        return sorted(f for f in p.rglob("*")
-                      if f.is_file() and f.name.lower().endswith(JSON_SUFFIXES + ARCHIVE_SUFFIXES))
-    matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
-    files = []
-    for m in matches:
-        files.extend(expand_paths(m) if m.is_dir() else [m])
-    if not files:
-        raise FileNotFoundError(f"No such file, directory or glob match: {path}")
-    return files
 
 
 def is_cloudtrail(record: dict) -> bool:
@@ -162,19 +145,6 @@ def make_event(record: dict, raw, origins: Origins) -> dict:
     return {"_time": t, RAW: raw, BODY: record, ORIGIN: origins.for_record(record)}
 
 
-def _read_bytes(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return _decompress(f.read())
-
-
-def _decompress(data: bytes) -> bytes:
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    if data[:3] == b"\xef\xbb\xbf":
-        data = data[3:]
-    return data
-
-
 def _records_of(doc) -> list | None:
     if type(doc) is dict and type(doc.get("Records")) is list:
         return doc["Records"]
@@ -187,10 +157,14 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
               host: str, decorate=None) -> Iterator[dict]:
     name = str(path)
     try:
-        data = _read_bytes(path)
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        report.errors.append(f"{name}: cannot read: {e}")
-        report.bad_lines += 1
+        data = read_file_bytes(path)
+    except FileProblem as e:
+        report.errors.append(f"{name}: {e}")
+        report.bad_files += 1
+        return
+    except OSError as e:
+        report.errors.append(f"{name}: cannot read ({e.strerror or e})")
+        report.bad_files += 1
         return
     yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate)
 
@@ -208,6 +182,14 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
             doc = orjson.loads(text)
         except orjson.JSONDecodeError:
             doc = None
+            elements = _ARRAY_START.match(text)
+            if elements is not None:
+                # One bad record (too deep, a number like 1e400) must not lose the whole file.
+                report.files += 1
+                if elements.group(1) and sourcetype is None:
+                    origins.fixed = "aws:cloudtrail"
+                yield from _read_elements(text, elements.end(), name, report, origins)
+                return
         if doc is not None:
             if is_digest(name, doc):
                 report.skipped_files.append(name)
@@ -222,7 +204,11 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                         report.errors.append(f"{name}: record {i + 1}: not a JSON object")
                         report.bad_lines += 1
                         continue
-                    yield make_event(rec, orjson.dumps(rec), origins)
+                    try:
+                        raw = orjson.dumps(rec)
+                    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+                        raw = _dumps_deep(rec)
+                    yield make_event(rec, raw, origins)
                 return
             if type(doc) is dict and b"\n{" not in text.rstrip():
                 report.files += 1
@@ -230,6 +216,80 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                 return
     report.files += 1
     yield from _read_ndjson(data, name, report, origins)
+
+
+# A JSON array of records, or CloudTrail's {"Records": [...]}, as far as its first record.
+_ARRAY_START = re.compile(rb'\s*(?:(\{\s*"Records"\s*:\s*)\[|\[)')
+_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+
+
+def _read_elements(text: bytes, start: int, name: str, report, origins: Origins) -> Iterator[dict]:
+    """The records of an array that does not parse as a whole, each parsed on its own; the
+    ones that fail are reported by number. Strings are skipped by a regex, so only brackets
+    and commas are counted here."""
+    depth, begin, number = 0, start, 0
+    for m in _STRUCTURE.finditer(text, start):
+        c = m.group()
+        if c in (b"[", b"{"):
+            depth += 1
+        elif c in (b"]", b"}") and depth:
+            depth -= 1
+        elif depth == 0 and c in (b",", b"]", b"}"):  # a comma or the close of the array
+            piece = text[begin:m.start()].strip()
+            begin = m.end()
+            if piece:
+                number += 1
+                ev = _element_event(piece, number, name, report, origins)
+                if ev is not None:
+                    yield ev
+            if c != b",":
+                return
+
+
+def _element_event(piece: bytes, number: int, name: str, report, origins: Origins):
+    try:
+        rec = loads_tolerant(piece)
+    except ValueError as e:
+        report.errors.append(f"{name}: record {number}: {e}")
+        report.bad_lines += 1
+        return None
+    if type(rec) is not dict:
+        report.errors.append(f"{name}: record {number}: not a JSON object")
+        report.bad_lines += 1
+        return None
+    return make_event(rec, piece, origins)
+
+
+def loads_tolerant(text: bytes):
+    """JSON that orjson refuses but the JSON standard allows: a number beyond a double (1e400)
+    keeps its text, a whole number beyond 64 bits becomes a double as orjson makes it."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as e:
+        first = str(e).split(":")[0]
+    try:
+        return json.loads(text, parse_float=_big_float, parse_int=_big_int)
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
+    except ValueError:
+        raise ValueError(f"malformed JSON ({first})") from None
+
+
+def _big_float(text: str):
+    f = float(text)
+    return f if f not in (float("inf"), float("-inf")) else text
+
+
+def _big_int(text: str):
+    n = int(text)
+    return n if -2 ** 63 <= n < 2 ** 64 else _big_float(text)
+
+
+def _dumps_deep(rec: dict) -> bytes:
+    try:
+        return json.dumps(rec, separators=(",", ":"), ensure_ascii=False).encode()
+    except (RecursionError, ValueError):
+        return b"{}"
 
 
 def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[dict]:
@@ -247,15 +307,25 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[d
         lineno += 1
         start, pos = pos, end + 1
         if start == end:
+            # A run of blank lines is skipped in one step: a file of a billion newlines must
+            # not cost a billion turns of this loop.
+            blank = _NOT_BLANK.search(data, pos)
+            nxt = size if blank is None else data.rfind(b"\n", pos, blank.start()) + 1 or pos
+            if nxt > pos:
+                lineno += data.count(b"\n", pos, nxt)
+                pos = nxt
             continue
         try:
             rec = loads(view[start:end])
         except orjson.JSONDecodeError as e:
             if not data[start:end].strip():
                 continue
-            report.errors.append(f"{name}:{lineno}: malformed JSON ({str(e).split(':')[0]})")
-            report.bad_lines += 1
-            continue
+            try:
+                rec = loads_tolerant(data[start:end])
+            except ValueError as e2:
+                report.errors.append(f"{name}:{lineno}: {e2}")
+                report.bad_lines += 1
+                continue
         if type(rec) is not dict:
             report.errors.append(f"{name}:{lineno}: not a JSON object")
             report.bad_lines += 1
@@ -263,16 +333,14 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[d
         yield make_event(rec, start, origins)
 
 
+_NOT_BLANK = re.compile(rb"[^\s]")
+
+
 def _sources(path: Path, report: LoadReport, earliest, latest):
     """(name, bytes or None for "read the file") of each file to load, pruning S3-layout files
     outside the time range."""
     if path.name.lower().endswith(ARCHIVE_SUFFIXES):
-        try:
-            for name, data in s3.zip_members(path, JSON_SUFFIXES):
-                if not _pruned(name, report, earliest, latest):
-                    yield name, _decompress(data)
-        except (OSError, zipfile.BadZipFile) as e:
-            report.errors.append(f"{path}: cannot read: {e}")
+        yield from zip_members(path, report, lambda name: _pruned(name, report, earliest, latest))
         return
     if not _pruned(str(path), report, earliest, latest):
         yield str(path), None
@@ -303,19 +371,21 @@ def _unique(events, seen: set, report: LoadReport):
 
 def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "main",
                host: str = "localhost", decorate=None, earliest=None, latest=None,
-               seen_ids: set | None = None, progress=None) -> LoadReport:
+               seen_ids: set | None = None, seen_files: set | None = None, progress=None) -> LoadReport:
     """Load files into the store; returns what was loaded, skipped and reported.
 
     ``earliest``/``latest`` skip S3-layout files whose day is outside that range; ``seen_ids``
-    (a set kept across loads) drops duplicate eventIDs; ``progress(report)`` is called per file.
+    (a set kept across loads) drops duplicate eventIDs; ``seen_files`` (real paths, kept across
+    loads) keeps a file from loading twice; ``progress(report)`` is called per file.
     """
+    seen_files = set() if seen_files is None else seen_files
     report = LoadReport()
     was_enabled = gc.isenabled()
     gc.disable()
     options = dict(sourcetype=sourcetype, index=index, host=host, decorate=decorate)
     try:
         for p in paths:
-            for f in expand_paths(p):
+            for f in find_files(p, report, seen_files):
                 for name, data in _sources(f, report, earliest, latest):
                     events = read_file(f, report, **options) if data is None else \
                         read_data(name, data, report, **options)

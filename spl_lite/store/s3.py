@@ -6,10 +6,8 @@ skip whole files without reading them, and a tree or zip of such files loads as 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 LAYOUT = re.compile(r"AWSLogs/(?:o-[a-z0-9]+/)?(\d{12})/CloudTrail/([a-z0-9-]+)/(\d{4})/(\d{2})/(\d{2})/")
 DAY = 86400
@@ -42,11 +40,3 @@ def outside(loc: S3Location | None, earliest: float | None, latest: float | None
     if earliest is not None and loc.day_start + DAY + MARGIN <= earliest:
         return True
     return latest is not None and loc.day_start - MARGIN >= latest
-
-
-def zip_members(path: Path, suffixes: tuple[str, ...]):
-    """(name, bytes) of every JSON file inside a zip archive, in name order."""
-    with zipfile.ZipFile(path) as zf:
-        for info in sorted(zf.infolist(), key=lambda i: i.filename):
-            if not info.is_dir() and info.filename.lower().endswith(suffixes):
-                yield f"{path}!{info.filename}", zf.read(info)

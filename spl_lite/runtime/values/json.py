@@ -26,20 +26,19 @@ def json_scalar(v: Any) -> str:
 def json_leaves(obj: dict, prefix: str, emit: Callable[[str, Any], None]) -> None:
     """Call ``emit(name, value)`` for every leaf of a JSON object, named as Splunk names it:
     nested keys joined with ".", arrays marked "{}"; empty objects and arrays give nothing."""
-    for k, v in obj.items():
-        _leaves(prefix + k, v, emit)
-
-
-def _leaves(key: str, v: Any, emit) -> None:
-    t = type(v)
-    if t is dict:
-        for k, child in v.items():
-            _leaves(key + "." + k, child, emit)
-    elif t is list:
-        for child in v:
-            _leaves(key + "{}", child, emit)
-    else:
-        emit(key, v)
+    # A stack, not recursion: an event may nest a thousand levels deep. Children are pushed in
+    # reverse so that leaves come out in document order.
+    todo = [(prefix + k, v) for k, v in reversed(obj.items())]
+    while todo:
+        key, v = todo.pop()
+        t = type(v)
+        if t is dict:
+            todo += [(key + "." + k, child) for k, child in reversed(v.items())]
+        elif t is list:
+            name = key + "{}"
+            todo += [(name, child) for child in reversed(v)]
+        else:
+            emit(key, v)
 
 
 def flatten(body: dict, prefix: str = "", out: dict | None = None) -> dict:

@@ -1,0 +1,212 @@
+"""Which files a --data argument names, and their bytes.
+
+Each real file is read once, however many paths, globs or symbolic links reach it; a directory
+reached again through a link loop is not walked again. What is passed over (an unknown kind of
+file, a broken link, a directory that cannot be read) is reported with its reason. Compressed
+files are opened with a limit on their decompressed size, so a compression bomb stops with a
+message instead of filling memory.
+"""
+from __future__ import annotations
+
+import bz2
+import glob
+import gzip
+import io
+import lzma
+import os
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+from .. import limits
+
+JSON_SUFFIXES = (".json", ".ndjson", ".jsonl", ".log")
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
+ARCHIVE_SUFFIXES = (".zip",)
+KINDS = "JSON, NDJSON, .gz, .bz2, .xz or .zip"
+
+
+class FileProblem(Exception):
+    """A file that cannot be loaded; the message says why."""
+
+
+def is_data_file(name: str) -> bool:
+    n = name.lower()
+    return n.endswith(JSON_SUFFIXES + COMPRESSED_SUFFIXES + ARCHIVE_SUFFIXES)
+
+
+def find_files(arg, report, seen: set[str]) -> list[Path]:
+    """The files to load for one --data argument (a file, a directory or a glob), each real
+    file once across ``seen``; what is passed over goes into the report."""
+    p = Path(arg)
+    if os.path.lexists(p) and not p.exists():
+        _skip(report, p, "a broken symbolic link")
+        return []
+    if p.is_file():
+        return _once(p, seen)
+    if p.is_dir():
+        return _walk(p, report, seen)
+    if "**" in str(arg):
+        return _recursive_glob(str(arg), report, seen)
+    matches = sorted(glob.glob(str(arg)))
+    if not matches:
+        raise FileNotFoundError(f"No such file, directory or glob match: {arg}")
+    files: list[Path] = []
+    visited: set[str] = set()
+    for m in matches:
+        mp = Path(m)
+        if mp.is_dir():
+            files += _walk(mp, report, seen, visited)
+        elif mp.is_file() and is_data_file(m):
+            files += _once(mp, seen)
+        elif not mp.is_dir():
+            _passed_over(mp, report)
+    return files
+
+
+def _recursive_glob(pattern: str, report, seen: set[str]) -> list[Path]:
+    """dir/**/x*.json: the loop-safe walk below the fixed part, filtered by the pattern (glob's
+    own ** follows link loops for ever)."""
+    head = pattern.split("**", 1)[0]
+    base = head.rsplit(os.sep, 1)[0] if os.sep in head else "."
+    if any(c in base for c in "*?["):
+        bases = [b for b in sorted(glob.glob(base)) if os.path.isdir(b)]
+    else:
+        bases = [base] if os.path.isdir(base or os.sep) else []
+    rx = _glob_regex(pattern)
+    files: list[Path] = []
+    visited: set[str] = set()
+    for b in bases:
+        files += [f for f in _walk(Path(b or os.sep), report, seen, visited, keep=lambda f: rx.fullmatch(str(f)))]
+    if not files and not bases:
+        raise FileNotFoundError(f"No such file, directory or glob match: {pattern}")
+    return files
+
+
+def _glob_regex(pattern: str):
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        else:
+            c = pattern[i]
+            out.append("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c))
+            i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _once(p: Path, seen: set[str]) -> list[Path]:
+    real = os.path.realpath(p)
+    if real in seen:
+        return []
+    seen.add(real)
+    return [p]
+
+
+def _walk(top: Path, report, seen: set[str], visited: set[str] | None = None, keep=None) -> list[Path]:
+    visited = set() if visited is None else visited
+    files: list[Path] = []
+
+    def unreadable(e: OSError):
+        _skip(report, Path(e.filename or top), f"cannot read the directory ({e.strerror})")
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in visited:
+            dirnames[:] = []  # a link back into a directory already walked: a loop, or the same tree
+            continue
+        visited.add(real)
+        dirnames.sort()
+        for name in sorted(filenames):
+            f = Path(dirpath) / name
+            if keep is not None and not keep(f):
+                continue
+            if not f.exists():
+                _skip(report, f, "a broken symbolic link")
+            elif is_data_file(name):
+                files += _once(f, seen)
+            else:
+                _passed_over(f, report)
+    return files
+
+
+def _passed_over(f: Path, report) -> None:
+    if f.name.startswith(".") or f.name.lower().endswith((".md", ".txt", ".csv", ".sha256", ".md5")):
+        return  # hidden files, notes and checksums beside a dump are not data
+    _skip(report, f, f"not a {KINDS} file")
+
+
+def _skip(report, path: Path, reason: str) -> None:
+    report.errors.append(f"{path}: {reason}")
+    report.bad_files += 1
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """A file's bytes, decompressed by its content (gzip, bzip2, xz), within the size limit."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+        f.seek(0)
+        if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00":
+            return decompress(f.read())
+        data = f.read(limits.current().file_bytes + 1)
+    return _bounded(data)
+
+
+def decompress(data: bytes) -> bytes:
+    """Bytes as stored (perhaps compressed) -> their content, within the size limit."""
+    opener = None
+    if data[:2] == b"\x1f\x8b":
+        opener = gzip.GzipFile
+    elif data[:3] == b"BZh":
+        opener = bz2.BZ2File
+    elif data[:6] == b"\xfd7zXZ\x00":
+        opener = lzma.LZMAFile
+    if opener is None:
+        return _bounded(data)
+    try:
+        with opener(fileobj=io.BytesIO(data)) if opener is gzip.GzipFile else opener(io.BytesIO(data)) as f:
+            out = f.read(limits.current().file_bytes + 1)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as e:
+        raise FileProblem(f"corrupt or truncated compressed data ({e})") from None
+    return _bounded(out)
+
+
+def _bounded(data: bytes) -> bytes:
+    limit = limits.current().file_bytes
+    if len(data) > limit:
+        raise FileProblem(f"larger than {limit:,} bytes once decompressed (limit file_bytes); "
+                          "raise it with --limit file_bytes=N")
+    if data[:3] == b"\xef\xbb\xbf":
+        data = data[3:]
+    return data
+
+
+def zip_members(path: Path, report, pruned):
+    """(name, bytes) of each data file inside a zip archive, in name order; a member that is
+    corrupt, encrypted or too large is reported and the others still load."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as e:
+        _skip(report, path, f"cannot read the zip archive ({e})")
+        return
+    limit = limits.current().file_bytes
+    with zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            name = f"{path}!{info.filename}"
+            if info.is_dir() or not is_data_file(info.filename) or pruned(name):
+                continue
+            try:
+                if info.file_size > limit:
+                    raise FileProblem(f"larger than {limit:,} bytes once decompressed (limit file_bytes)")
+                with zf.open(info) as f:
+                    data = f.read(limit + 1)
+                yield name, decompress(data)
+            except FileProblem as e:
+                _skip(report, Path(name), str(e))
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as e:
+                _skip(report, Path(name), f"cannot read it from the archive ({e})")
