@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import limits
 from .errors import SplError, did_you_mean
 from .runtime.values import to_string, values_of, wildcard_regex
 
@@ -19,13 +20,17 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 
 def lookup_path(directory: Path, name: str, *, command: str, span=None, must_exist: bool = True) -> Path:
     """The file for a lookup name; a name that could leave the directory is refused."""
-    if not _SAFE_NAME.match(name) or ".." in name:
-        raise SplError(f"The lookup name '{name}' is not allowed: use a file name inside the lookups "
-                       "directory, without '/', '\\' or '..'.", command=command, span=span)
+    if not _SAFE_NAME.match(name) or ".." in name or len(name) > 200:
+        raise SplError(f"The lookup name '{name[:60]}' is not allowed: use a file name of at most 200 "
+                       "characters inside the lookups directory, without '/', '\\' or '..'.",
+                       command=command, span=span)
     candidates = [name] if name.lower().endswith(".csv") else [name, name + ".csv"]
     for candidate in candidates:
         path = directory / candidate
         if path.is_file():
+            if not inside(directory, path):
+                raise SplError(f"The lookup table '{name}' is a link to a file outside the lookups "
+                               f"directory ({directory}); it is not read.", command=command, span=span)
             return path
     if must_exist:
         names = sorted(p.name for p in directory.glob("*.csv")) if directory.is_dir() else []
@@ -35,14 +40,39 @@ def lookup_path(directory: Path, name: str, *, command: str, span=None, must_exi
     return directory / (name if name.lower().endswith(".csv") else name + ".csv")
 
 
+def inside(directory: Path, path: Path) -> bool:
+    """Whether a path, its links followed, is inside the directory (links followed too)."""
+    real_dir = os.path.realpath(directory)
+    return os.path.commonpath([real_dir, os.path.realpath(path)]) == real_dir
+
+
 @dataclass
 class LookupTable:
     columns: list[str]
     rows: list[dict]  # empty cells are left out: they are null
 
     @classmethod
-    def read(cls, path: Path) -> "LookupTable":
-        text = path.read_text(encoding="utf-8-sig")
+    def read(cls, path: Path, command: str | None = None, span=None) -> "LookupTable":
+        """The table in a CSV file; a file that is not UTF-8 or not CSV is an SplError naming it."""
+        def problem(what: str) -> SplError:
+            return SplError(f"The lookup file {path.name} {what}.", command=command, span=span)
+        try:
+            data = path.read_bytes()
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            raise problem(f"is not UTF-8 text (line {line})") from None
+        except OSError as e:
+            raise problem(f"cannot be read ({e.strerror or e})") from None
+        try:
+            return cls._parse(text)
+        except csv.Error as e:
+            raise problem(f"is not valid CSV ({e}; the limit for one cell is lookup_cell_bytes="
+                          f"{limits.current().lookup_cell_bytes:,})") from None
+
+    @classmethod
+    def _parse(cls, text: str) -> "LookupTable":
+        csv.field_size_limit(limits.current().lookup_cell_bytes)
         reader = csv.reader(io.StringIO(text))
         try:
             columns = next(reader)
@@ -92,8 +122,19 @@ def _wild(pattern, is_wild: bool, case_sensitive: bool):
     return wildcard_regex(pattern, ignore_case=not case_sensitive).match
 
 
-def write_table(path: Path, rows: list[dict], append: bool) -> None:
+def write_table(path: Path, rows: list[dict], append: bool, command: str | None = None, span=None) -> None:
     """Write results as CSV, atomically: readers see the old file or the new one, never half."""
+    try:
+        _write_table(path, rows, append)
+    except OSError as e:
+        raise SplError(f"Cannot write the lookup file {path.name}: {e.strerror or e}.", command=command,
+                       span=span) from None
+
+
+def _write_table(path: Path, rows: list[dict], append: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a directory")
     columns: dict[str, None] = {}
     existing: list[dict] = []
     if append and path.is_file():

@@ -56,7 +56,7 @@ class LookupCommand(Command):
                            must_exist=not env.validating)
         if not path.is_file():
             return lambda events, ctx: events
-        table = LookupTable.read(path)
+        table = LookupTable.read(path, self.name, self.table_span)
         columns = [i.column for i in self.inputs]
         missing = [c for c in columns if c not in table.columns]
         if missing:
@@ -126,7 +126,7 @@ class InputlookupCommand(Command):
         test, _ = compile_search(self.where, env, command=self.name)
 
         def rows():
-            table = LookupTable.read(path)
+            table = LookupTable.read(path, self.name, self.table_span)
             selected = table.rows[self.start:]
             out = (dict(r) for r in selected)
             n = 0
@@ -180,7 +180,6 @@ class OutputlookupCommand(Command):
             rows = [event_fields(ev) for ev in events]
             written = rows[:self.max] if self.max else rows
             if written or (self.override_if_empty and (self.create_empty or path.exists())):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_table(path, written, self.append)
+                write_table(path, written, self.append, self.name, self.table_span)
             return iter(rows)
         return run

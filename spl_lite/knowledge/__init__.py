@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..runtime.regex import compile_regex
 from ..errors import SplError
-from ..lookups import LookupTable
+from ..lookups import LookupTable, lookup_path
 from ..runtime.values import KNOWLEDGE, first_value, raw_field, raw_getter, raw_text, to_string
 from ..syntax.ast import field_refs
 from .conf import Stanza, read_conf
@@ -305,7 +305,9 @@ class Knowledge:
             wildcard = tuple(re.findall(r"WILDCARD\(([^)]+)\)", st.get("match_type", "")))
             case_sensitive = st.get("case_sensitive_match", "true").lower() not in ("0", "false")
             max_matches = int(st.get("max_matches", "100"))
-        path = next((d / filename for d in self.lookup_dirs if (d / filename).is_file()), None)
+        # The same rule as the lookup command: a name inside a lookups directory, never a path.
+        paths = [lookup_path(d, filename, command=None, must_exist=False) for d in self.lookup_dirs]
+        path = next((p for p in paths if p.is_file()), None)
         if path is None:
             raise ValueError(f"lookup table '{filename}' not found in {', '.join(map(str, self.lookup_dirs))}")
         table = LookupTable.read(path)
