@@ -215,6 +215,14 @@ class Engine:
             made.append(make_event(body, raw, origins))
         return self.store.add(made)
 
+    def clear(self) -> None:
+        """Forget every loaded event (macros, knowledge and limits stay)."""
+        self.store = EventStore()
+        self.load_report = LoadReport()
+        self._seen_files.clear()
+        if self._seen_ids is not None:
+            self._seen_ids.clear()
+
     def catalog(self) -> Catalog:
         """What a user may type against this engine: fields (ranked by how many events have
         them) and their values, macros, lookup files, commands and functions."""

@@ -112,6 +112,16 @@ def _literal(term: str) -> str:
     return ""
 
 
+def _first_unopened(text: str) -> int:
+    """Where the first ')' without its '(' stands."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return i
+    return max(0, text.rfind(")"))
+
+
 def translate_error(e: UnexpectedInput, text: str) -> SplError:
     pos = getattr(e, "pos_in_stream", None)
     if isinstance(e, UnexpectedEOF) or pos is None:
@@ -136,7 +146,7 @@ def translate_error(e: UnexpectedInput, text: str) -> SplError:
         q = text.rfind('"')
         return SplError("Unbalanced quotes.", command="SearchParser", span=Span(q, q + 1), query=text)
     if text.count("(") != text.count(")") and pos >= len(text.rstrip()):
-        p = text.rfind("(")
+        p = text.rfind("(") if text.count("(") > text.count(")") else _first_unopened(text)
         return SplError(f"Unbalanced parentheses. {_expected_words(expected)}".strip(),
                         command=command, span=Span(p, p + 1), query=text)
     if text.rstrip().endswith("|") and pos >= len(text.rstrip()):
