@@ -74,7 +74,7 @@ class BinCommand(Command):
         def time_span(events):
             if span_text is not None:
                 return timeutil.parse_span(span_text) or (float(to_number(span_text)), "s")
-            times = [t for t in (to_number(get_field(e, field)) for e in events) if t is not None]
+            times = [t for t in (to_number(get_field(e, field)) for e in events) if t is not None and math.isfinite(t)]
             width = (max(times) - min(times)) if times else 0
             n = bins or 100
             return next(((s, "s") for s in TIME_SPANS if width / s < n), (TIME_SPANS[-1], "s"))
@@ -84,12 +84,12 @@ class BinCommand(Command):
                 # A time span on another field counts seconds (bin date_hour span=1h).
                 as_time = timeutil.parse_span(span_text)
                 return as_time[0] if as_time and as_time[1] == "s" else float(to_number(span_text) or 1)
-            nums = [n for n in (to_number(get_field(e, field)) for e in events) if n is not None]
+            nums = [n for n in (to_number(get_field(e, field)) for e in events) if n is not None and math.isfinite(n)]
             return nice_numeric_span(min(nums), max(nums), bins or 100) if nums else 1
 
         def apply(ev, bucket):
             v = to_number(get_field(ev, field))
-            if v is None:
+            if v is None or not math.isfinite(v):
                 return ev
             ev = writable(ev)
             set_field(ev, target, bucket(v))

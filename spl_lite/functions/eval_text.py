@@ -135,6 +135,9 @@ def parse_json_path(path: str) -> list:
             if brace > 0:
                 steps.append(part[:brace])
             close = part.find("}", brace)
+            if close < 0:
+                steps.append(part[brace:])  # an unclosed brace is part of a key name
+                break
             inner = part[brace + 1:close]
             steps.append("*" if inner == "" else int(inner) if inner.lstrip("-").isdigit() else inner)
             part = part[close + 1:]

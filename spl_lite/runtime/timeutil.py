@@ -64,8 +64,8 @@ def strptime(text: str, fmt: str) -> float | int | None:
     pyfmt = _SUBSEC.sub("%f", fmt).replace("%F", "%Y-%m-%d").replace("%T", "%H:%M:%S")
     try:
         dt = datetime.strptime(text, pyfmt)
-    except ValueError:
-        return None
+    except (ValueError, re.error, OverflowError):
+        return None  # also a format that repeats a directive (%d ... %d), which Python cannot read
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     ts = dt.timestamp()

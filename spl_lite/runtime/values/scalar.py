@@ -133,6 +133,8 @@ def compare_values(a: Value, b: Value) -> int:
     if na is not None and nb is not None:
         return (na > nb) - (na < nb)
     sa, sb = to_string(a), to_string(b)
+    if sa is None or sb is None:
+        return (sa is not None) - (sb is not None)  # null sorts before any value
     return (sa > sb) - (sa < sb)
 
 
