@@ -79,7 +79,7 @@ class Query:
                 if timing:
                     clocks[i].seconds += time.perf_counter() - started
                     stream = clocks[i].wrap(stream)
-            rows = list(stream)
+            rows = limits_module.collect(stream)
         except SplError as e:
             raise e.with_query(self.expanded) from None
         result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 from .errors import SplError
@@ -89,5 +90,17 @@ def applied(limits: Limits):
 def exceeded(name: str, what: str, *, command: str | None = None, span=None) -> SplError:
     """The error for a limit that was hit: what happened, the limit's name and how to raise it."""
     value = getattr(current(), name)
-    return SplError(f"{what} (limit {name}={value:g}).", command=command, span=span,
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return SplError(f"{what} (limit {name}={shown}).", command=command, span=span,
                     hint=f"raise it with --limit {name}=N, or Engine(limits={{'{name}': N}})")
+
+
+def collect(rows, command: str | None = None, span=None) -> list:
+    """All the rows a command must hold at once, stopped at dataset_rows (a fan-out such as
+    mvexpand or join could otherwise fill memory)."""
+    limit = current().dataset_rows
+    out = list(itertools.islice(rows, limit + 1))
+    if len(out) > limit:
+        raise exceeded("dataset_rows", f"More than {limit:,} results to hold at once", command=command,
+                       span=span)
+    return out

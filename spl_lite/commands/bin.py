@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime import timeutil
 from ..runtime.values import format_number, get_field, set_field, to_number
 from ..syntax import ast
@@ -99,7 +100,7 @@ class BinCommand(Command):
             needs_data = span_text is None or (not is_time and timeutil.parse_span(span_text) is None
                                                and to_number(span_text) is None)
             if needs_data:
-                events = list(events)
+                events = limits.collect(events, self.name, self.span)
             if is_time:
                 span = time_span(events)
                 offset = 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime.values import get_field, remove_field
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, writable
@@ -60,7 +61,7 @@ class DedupCommand(Command):
 
         def run(events, ctx):
             if self.sortby:
-                events = sort_events(list(events), list(self.sortby))
+                events = sort_events(limits.collect(events, self.name, self.span), list(self.sortby))
             seen: dict[tuple, int] = {}
             previous = object()
             for ev in events:

@@ -5,6 +5,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
 from ..runtime.values import set_field
 from .base import Command, Kind, to_bool, to_int, to_text, writable
@@ -38,7 +39,7 @@ class EventstatsCommand(Command):
         by = self.by
 
         def run(events, ctx):
-            events = list(events)
+            events = limits.collect(events, self.name, self.span)
             groups: dict[tuple, list] = {}
             for ev in events:
                 for key in (group_keys(ev, by) if by else [()]):

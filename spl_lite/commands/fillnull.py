@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime.values import event_fields, get_field
 from ..syntax import ast
 from .base import Command, Kind, to_text, writable
@@ -48,7 +49,7 @@ class FillnullCommand(Command):
 
         def run_all(events, ctx):
             # Without a list, only fields that have a value in at least one result are filled.
-            events = list(events)
+            events = limits.collect(events, self.name, self.span)
             seen: dict[str, None] = {}
             for ev in events:
                 seen.update(dict.fromkeys(k for k in event_fields(ev) if not k.startswith("_")))

@@ -5,6 +5,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime.expressions import compile_expr
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, words
@@ -84,7 +85,7 @@ class TailCommand(Command):
         limit = self.limit
 
         def run(events, ctx):
-            last = deque(events, maxlen=limit) if limit > 0 else list(events)
+            last = deque(events, maxlen=limit) if limit > 0 else limits.collect(events, self.name, self.span)
             return reversed(last)
         return run
 
@@ -104,4 +105,4 @@ class ReverseCommand(Command):
         return cls(args.span)
 
     def prepare(self, env):
-        return lambda events, ctx: reversed(list(events))
+        return lambda events, ctx: reversed(limits.collect(events, self.name, self.span))

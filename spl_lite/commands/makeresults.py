@@ -28,7 +28,7 @@ class MakeresultsCommand(Command):
         opts = cls.read_options(args.items)
         count = opts.get("count", 1)
         if count > limits.current().makeresults_count:
-            raise limits.exceeded("makeresults_count", f"makeresults count={count:,} is too many results",
+            raise limits.exceeded("makeresults_count", "makeresults asks for more results than the limit",
                                   command=cls.name, span=args.span)
         return cls(args.span, count, opts.get("annotate", False))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import limits
 from ..runtime.values import get_field, sort_key_auto, sort_key_ip, sort_key_num, sort_key_str
 from ..syntax import ast
 from .base import Command, Kind, to_int
@@ -83,6 +84,6 @@ class SortCommand(Command):
         limit = self.limit
 
         def run(events, ctx):
-            ordered = sort_events(list(events), keys)
+            ordered = sort_events(limits.collect(events, self.name, self.span), keys)
             return iter(ordered[:limit] if limit else ordered)
         return run
