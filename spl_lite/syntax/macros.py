@@ -98,7 +98,12 @@ def expand(text: str, macros: dict, warnings: list | None = None, _depth: int = 
                            span=Span(i, i + 1), query=query)
         call = text[i + 1:j].strip()
         span = Span(i, j + 1) if _depth == 0 else None
-        body = _expand_call(call, macros, warnings, _depth, query, span, size)
+        try:
+            body = _expand_call(call, macros, warnings, _depth, query, span, size)
+        except SplError as e:
+            if e.span is None and span is not None:
+                e.span = span  # a problem deep inside points at the call the user wrote
+            raise
         size[0] += len(body)
         if size[0] > limits.current().macro_expansion_chars:
             raise limits.exceeded("macro_expansion_chars", "The search grows past "
