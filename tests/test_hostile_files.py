@@ -87,7 +87,7 @@ def test_records_that_do_not_parse_as_a_whole_load_one_by_one(tmp_path):
     (tmp_path / "r.json").write_text(text)
     e = spl_lite.Engine(now=1)
     report = e.load(tmp_path / "r.json")
-    assert report.errors == [f"{tmp_path / 'r.json'}: record 2: nested too deeply to read"]
+    assert report.errors == [f"{tmp_path / 'r.json'}: record 2: nested deeper than 1,000 levels"]
     assert (report.events, report.bad_lines) == (2, 1)
     assert e.search("index=* | table eventName n").rows == [{"eventName": "A", "n": None},
                                                             {"eventName": "Big", "n": "1e400"}]

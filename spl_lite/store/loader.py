@@ -267,12 +267,30 @@ def loads_tolerant(text: bytes):
         return orjson.loads(text)
     except orjson.JSONDecodeError as e:
         first = str(e).split(":")[0]
+    if _nesting(text) > MAX_NESTING:
+        # Python's own parser would go deeper on some versions and not on others.
+        raise ValueError(f"nested deeper than {MAX_NESTING:,} levels") from None
     try:
         return json.loads(text, parse_float=_big_float, parse_int=_big_int)
     except RecursionError:
-        raise ValueError("nested too deeply to read") from None
+        raise ValueError(f"nested deeper than {MAX_NESTING:,} levels") from None
     except ValueError:
         raise ValueError(f"malformed JSON ({first})") from None
+
+
+MAX_NESTING = 1000
+
+
+def _nesting(text: bytes) -> int:
+    depth = deepest = 0
+    for m in _STRUCTURE.finditer(text):
+        c = m.group()
+        if c in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in (b"]", b"}"):
+            depth -= 1
+    return deepest
 
 
 def _big_float(text: str):
