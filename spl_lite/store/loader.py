@@ -6,7 +6,6 @@ loads. CloudTrail digest files are skipped. The garbage collector is paused whil
 from __future__ import annotations
 
 import gc
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import orjson
 
 from . import s3
 from .files import ARCHIVE_SUFFIXES, FileProblem, find_files, read_file_bytes, zip_members
+from .tolerant_json import ARRAY_START, array_elements, dumps_deep, loads_tolerant
 from ..runtime.timeutil import parse_iso
 from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
 
@@ -182,7 +182,7 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
             doc = orjson.loads(text)
         except orjson.JSONDecodeError:
             doc = None
-            elements = _ARRAY_START.match(text)
+            elements = ARRAY_START.match(text)
             if elements is not None:
                 # One bad record (too deep, a number like 1e400) must not lose the whole file.
                 report.files += 1
@@ -207,7 +207,7 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                     try:
                         raw = orjson.dumps(rec)
                     except orjson.JSONEncodeError:  # nested deeper than orjson writes
-                        raw = _dumps_deep(rec)
+                        raw = dumps_deep(rec)
                     yield make_event(rec, raw, origins)
                 return
             if type(doc) is dict and b"\n{" not in text.rstrip():
@@ -218,32 +218,13 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
     yield from _read_ndjson(data, name, report, origins)
 
 
-# A JSON array of records, or CloudTrail's {"Records": [...]}, as far as its first record.
-_ARRAY_START = re.compile(rb'\s*(?:(\{\s*"Records"\s*:\s*)\[|\[)')
-_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]')
-
-
 def _read_elements(text: bytes, start: int, name: str, report, origins: Origins) -> Iterator[dict]:
     """The records of an array that does not parse as a whole, each parsed on its own; the
-    ones that fail are reported by number. Strings are skipped by a regex, so only brackets
-    and commas are counted here."""
-    depth, begin, number = 0, start, 0
-    for m in _STRUCTURE.finditer(text, start):
-        c = m.group()
-        if c in (b"[", b"{"):
-            depth += 1
-        elif c in (b"]", b"}") and depth:
-            depth -= 1
-        elif depth == 0 and c in (b",", b"]", b"}"):  # a comma or the close of the array
-            piece = text[begin:m.start()].strip()
-            begin = m.end()
-            if piece:
-                number += 1
-                ev = _element_event(piece, number, name, report, origins)
-                if ev is not None:
-                    yield ev
-            if c != b",":
-                return
+    ones that fail are reported by number."""
+    for number, piece in enumerate(array_elements(text, start), 1):
+        ev = _element_event(piece, number, name, report, origins)
+        if ev is not None:
+            yield ev
 
 
 def _element_event(piece: bytes, number: int, name: str, report, origins: Origins):
@@ -258,56 +239,6 @@ def _element_event(piece: bytes, number: int, name: str, report, origins: Origin
         report.bad_lines += 1
         return None
     return make_event(rec, piece, origins)
-
-
-def loads_tolerant(text: bytes):
-    """JSON that orjson refuses but the JSON standard allows: a number beyond a double (1e400)
-    keeps its text, a whole number beyond 64 bits becomes a double as orjson makes it."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as e:
-        first = str(e).split(":")[0]
-    if _nesting(text) > MAX_NESTING:
-        # Python's own parser would go deeper on some versions and not on others.
-        raise ValueError(f"nested deeper than {MAX_NESTING:,} levels") from None
-    try:
-        return json.loads(text, parse_float=_big_float, parse_int=_big_int)
-    except RecursionError:
-        raise ValueError(f"nested deeper than {MAX_NESTING:,} levels") from None
-    except ValueError:
-        raise ValueError(f"malformed JSON ({first})") from None
-
-
-MAX_NESTING = 1000
-
-
-def _nesting(text: bytes) -> int:
-    depth = deepest = 0
-    for m in _STRUCTURE.finditer(text):
-        c = m.group()
-        if c in (b"[", b"{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in (b"]", b"}"):
-            depth -= 1
-    return deepest
-
-
-def _big_float(text: str):
-    f = float(text)
-    return f if f not in (float("inf"), float("-inf")) else text
-
-
-def _big_int(text: str):
-    n = int(text)
-    return n if -2 ** 63 <= n < 2 ** 64 else _big_float(text)
-
-
-def _dumps_deep(rec: dict) -> bytes:
-    try:
-        return json.dumps(rec, separators=(",", ":"), ensure_ascii=False).encode()
-    except (RecursionError, ValueError):
-        return b"{}"
 
 
 def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[dict]:
