@@ -58,12 +58,9 @@ class Query:
     commands: tuple
     warnings: tuple[str, ...] = ()
 
+    @limits_module.within(lambda query: query.engine.limits)
     def run(self, timing: bool = False) -> Result:
         """Run the search; with ``timing``, Result.timings holds each command's own time."""
-        with limits_module.applied(self.engine.limits):
-            return self._run(timing)
-
-    def _run(self, timing: bool) -> Result:
         engine = self.engine
         now = engine.now if engine.now is not None else int(time.time())
         warnings = list(self.warnings)
@@ -170,6 +167,7 @@ class Engine:
         return attach(compiled)
 
     # -------------------------------------------------------------- data
+    @limits_module.within(lambda engine: engine.limits)
     def load(self, path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
              earliest: float | None = None, latest: float | None = None, progress=None) -> LoadReport:
         """Load a file, a directory (recursively), a zip or a glob of JSON event files.
@@ -177,10 +175,6 @@ class Engine:
         With ``earliest``/``latest`` (epoch), files in CloudTrail's S3 layout whose day lies
         outside that range are not read; ``progress(report)`` is called after each file.
         """
-        with limits_module.applied(self.limits):
-            return self._load(path, sourcetype, index, host, earliest, latest, progress)
-
-    def _load(self, path, sourcetype, index, host, earliest, latest, progress) -> LoadReport:
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
                             seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress)
@@ -246,12 +240,9 @@ class Engine:
         self.macros[m.key] = m
 
     # -------------------------------------------------------------- searching
+    @limits_module.within(lambda engine: engine.limits)
     def compile(self, text: str) -> Query:
         """Parse, expand macros and validate a search; raises SplError with the spot marked."""
-        with limits_module.applied(self.limits):
-            return self._compile(text)
-
-    def _compile(self, text: str) -> Query:
         warnings: list[str] = []
         try:
             text.encode("utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -76,6 +77,17 @@ _current: contextvars.ContextVar[Limits] = contextvars.ContextVar("spl_lite_limi
 def current() -> Limits:
     """The limits of the search or load running now (an Engine sets them while it works)."""
     return _current.get()
+
+
+def within(limits_of):
+    """A method decorator: the method runs with ``limits_of(self)`` in force."""
+    def decorate(method):
+        @functools.wraps(method)
+        def run(self, *args, **kwargs):
+            with applied(limits_of(self)):
+                return method(self, *args, **kwargs)
+        return run
+    return decorate
 
 
 @contextlib.contextmanager
