@@ -195,15 +195,33 @@ class Wildcard:
     every run may match anything.
     """
 
-    __slots__ = ("pieces", "fold", "min_len")
+    __slots__ = ("pieces", "fold", "min_len", "match")
 
     def __init__(self, pattern: str, ignore_case: bool = True, any_run: str = "*", any_one: str | None = None):
         self.fold = ignore_case
         text = pattern.lower() if ignore_case else pattern
         self.pieces = [_Piece(p, any_one) for p in text.split(any_run)]
         self.min_len = sum(p.length for p in self.pieces)
+        self.match = self._shortcut() or self._match
 
-    def match(self, value: str) -> bool:
+    def _shortcut(self):
+        """The common shapes (x*, *x, *x*) as one string method: most patterns are these."""
+        texts = [p.text for p in self.pieces]
+        if len(texts) not in (2, 3) or any(p.rx is not None for p in self.pieces) or texts[-1] and len(texts) == 3:
+            return None
+        lower = str.lower if self.fold else None
+        if len(texts) == 3 and not texts[0]:
+            middle = texts[1]
+            return (lambda v: middle in v.lower()) if lower else (lambda v: middle in v)
+        if len(texts) == 2 and not texts[1]:
+            head = texts[0]
+            return (lambda v: v.lower().startswith(head)) if lower else (lambda v: v.startswith(head))
+        if len(texts) == 2 and not texts[0]:
+            tail = texts[1]
+            return (lambda v: v.lower().endswith(tail)) if lower else (lambda v: v.endswith(tail))
+        return None
+
+    def _match(self, value: str) -> bool:
         s = value.lower() if self.fold else value
         pieces = self.pieces
         if len(pieces) == 1:
