@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import Engine, SplError
 from .errors import internal_error
+from .knowledge.conf import read_utf8
 from .render import FORMATS, render, render_many
 
 MAX_LOAD_ERRORS_SHOWN = 10
@@ -65,31 +66,18 @@ class UsageError(Exception):
     """A problem with the command line or the files it names, not with a search (exit 2)."""
 
 
-def read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{what} {path} is not UTF-8 text (byte {e.start + 1} is 0x{path.read_bytes()[e.start]:02x})") \
-            from None
-    except OSError as e:
-        raise UsageError(f"cannot read {what} {path}: {e.strerror or e}") from None
-
-
 def read_spl_file(path: Path) -> str:
     """A saved search: '#' lines at the top are a description, not part of the search."""
-    lines = read_text(path, "the search file").splitlines()
+    try:
+        lines = read_utf8(path).splitlines()
+    except SplError as e:
+        raise UsageError(str(e)) from None
     while lines and (lines[0].lstrip().startswith("#") or not lines[0].strip()):
         lines.pop(0)
     return "\n".join(lines).strip()
 
 
 def make_engine(args) -> Engine:
-    for path in args.props:
-        read_text(Path(path), "the props file")
-    for path in args.macros:
-        read_text(Path(path), "the macros file")
-    if args.lookups and Path(args.lookups).exists() and not Path(args.lookups).is_dir():
-        raise UsageError(f"--lookups names {args.lookups}, which is not a directory")
     changes = {}
     for item in args.limit:
         name, eq, value = item.partition("=")

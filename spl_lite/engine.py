@@ -138,6 +138,8 @@ class Engine:
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
+        if self.lookups_dir.exists() and not self.lookups_dir.is_dir():
+            raise SplError(f"The lookups directory {self.lookups_dir} is not a directory.")
         self.geoip = geoip
         self._geoip_reader = None
         self.macros: dict[str, Macro] = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import SplError
+
 
 @dataclass
 class Setting:
@@ -25,12 +27,21 @@ class Stanza:
         return default
 
 
+def read_utf8(path: Path) -> str:
+    """A text file's content; one that is not UTF-8 is an SplError saying where."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SplError(f"{path} is not UTF-8 text (byte {e.start + 1} is 0x{data[e.start]:02x})") from None
+
+
 def read_conf(path: Path) -> list[Stanza]:
     """The stanzas of a .conf file in order; settings before any stanza go to [default]."""
     stanzas: list[Stanza] = []
     current = Stanza("default", 0)
     pending: tuple[str, list[str], int] | None = None
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw in enumerate(read_utf8(path).splitlines(), 1):
         line = raw.rstrip()
         if pending is not None:
             key, parts, start = pending
