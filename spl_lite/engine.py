@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog, command_infos, eval_function_infos, lookup_files, stats_function_infos, top_values
-from .commands import COMMANDS, NOT_YET, Kind, Pipeline, RunContext
+from .commands import COMMANDS, NOT_YET, Kind, Pipeline
 from .commands.base import fields_needed
 from .commands.eval import EvalCommand
 from .commands.makeresults import MakeresultsCommand
@@ -18,8 +18,9 @@ from .commands.search import SearchCommand
 from .commands.unsupported import UnsupportedCommand
 from . import limits as limits_module
 from .errors import Span, SplError, did_you_mean
+from .executors import MemoryExecutor
 from .functions import EVAL_FUNCTIONS
-from .result import Result, field_warnings
+from .result import Result
 from .store import EventStore, load_paths, make_event
 from .runtime.timeutil import parse_iso
 from .runtime.values import to_number
@@ -39,6 +40,7 @@ class _Env:
     def __init__(self, engine: "Engine", now: float | None, text: str = "", validating: bool = False,
                  warnings: list | None = None):
         self.engine = engine
+        self.executor = engine.executor
         self.eval_functions = engine.eval_functions
         self._now = now
         self.text = text
@@ -61,32 +63,7 @@ class Query:
     @limits_module.within(lambda query: query.engine.limits)
     def run(self, timing: bool = False) -> Result:
         """Run the search; with ``timing``, Result.timings holds each command's own time."""
-        engine = self.engine
-        now = engine.now if engine.now is not None else int(time.time())
-        warnings = list(self.warnings)
-        ctx = RunContext(engine, now, warnings)
-        env = _Env(engine, now, self.expanded, warnings=warnings)
-        clocks = [_Clock() for _ in self.commands] if timing else []
-        try:
-            runners = [c.prepare(env) for c in self.commands]
-            stream = iter(())
-            for i, runner in enumerate(runners):
-                started = time.perf_counter()
-                stream = runner(stream, ctx)  # some commands (sort, tail) do their work here
-                if timing:
-                    clocks[i].seconds += time.perf_counter() - started
-                    stream = clocks[i].wrap(stream)
-            rows = limits_module.collect(stream)
-        except SplError as e:
-            raise e.with_query(self.expanded) from None
-        result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
-        warnings.extend(field_warnings(self.commands, engine.store))
-        if timing:
-            # Each clock includes the commands before it; take those away.
-            inclusive = [c.seconds for c in clocks]
-            result.timings = [(self._command_text(c), t - (inclusive[i - 1] if i else 0.0))
-                              for i, (c, t) in enumerate(zip(self.commands, inclusive))]
-        return result
+        return self.engine.executor.run(self, timing)
 
     def time_range(self) -> tuple[float | None, float | None]:
         """(earliest, latest) that the search's earliest=/latest= terms set, as epochs."""
@@ -98,29 +75,10 @@ class Query:
         _, tr = compile_search(first.terms, _Env(self.engine, now, self.expanded, validating=True), leading=True)
         return tr.earliest, tr.latest
 
-    def _command_text(self, command) -> str:
+    def command_text(self, command) -> str:
         span = command.span
         text = self.expanded[span.start:span.end].strip() if span else command.name
         return text if len(text) <= 60 else text[:57] + "..."
-
-
-class _Clock:
-    """Time spent getting results out of one stage of the pipeline (and the stages before it)."""
-
-    def __init__(self):
-        self.seconds = 0.0
-
-    def wrap(self, stream):
-        it = iter(stream)
-        while True:
-            start = time.perf_counter()
-            try:
-                item = next(it)
-            except StopIteration:
-                self.seconds += time.perf_counter() - start
-                return
-            self.seconds += time.perf_counter() - start
-            yield item
 
 
 class Engine:
@@ -135,6 +93,7 @@ class Engine:
             self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
 
     def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
+        self.executor = MemoryExecutor(self)
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
@@ -257,7 +216,7 @@ class Engine:
             raise e.with_query(text) from None
         try:
             pipeline = parse(expanded)
-            commands = self._commands(pipeline, expanded, warnings)
+            commands = self.plan(pipeline, expanded, warnings)
             env = _Env(self, self.now, expanded, validating=True)
             for c in commands:
                 c.prepare(env)  # compiles expressions and search terms: fails here, not mid-run
@@ -268,33 +227,12 @@ class Engine:
     def search(self, text: str) -> Result:
         return self.compile(text).run()
 
-    # -------------------------------------------------------------- subsearches
-    def _validate_subsearch(self, pipeline, env) -> None:
-        """At compile time, check a subsearch's commands (it runs with the search)."""
-        if env.validating:
-            for c in self._commands(pipeline, env.text):
-                c.prepare(env)
+    def env(self, now: float | None, text: str = "", *, validating: bool = False, warnings: list | None = None):
+        """What compiling and running a search see (registries, now, text, warnings)."""
+        return _Env(self, now, text, validating, warnings)
 
-    def _run_subsearch(self, pipeline, env, maxout: int, maxtime: float) -> list[dict]:
-        """A subsearch's results, cut at ``maxout`` rows or after ``maxtime`` seconds, with a warning."""
-        commands = self._commands(pipeline, env.text)
-        ctx = RunContext(self, env.now_value(), env.warnings)
-        stream = iter(())
-        for c in commands:
-            stream = c.prepare(env)(stream, ctx)
-        rows, deadline = [], time.monotonic() + maxtime
-        for ev in stream:
-            rows.append(ev)
-            if len(rows) >= maxout:
-                env.warnings.append(f"A subsearch was cut at {maxout:,} results (maxout).")
-                break
-            if len(rows) % 256 == 0 and time.monotonic() > deadline:
-                env.warnings.append(f"A subsearch was stopped after {maxtime:.0f} s (maxtime); its results "
-                                    "are partial.")
-                break
-        return Result.from_events(rows, tabular=ctx.tabular, warnings=env.warnings).rows
-
-    def _commands(self, pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
+    # -------------------------------------------------------------- planning
+    def plan(self, pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
         commands = []
         if not pipeline.starts_with_pipe:
             end = text.rfind("|", 0, pipeline.commands[0].span.start) if pipeline.commands else len(text)

@@ -16,7 +16,7 @@ def resolve_subsearches(terms, env):
     from .subsearch import run_subsearch, subsearch_terms
     if isinstance(terms, ast.Subsearch):
         if env.validating:
-            env.engine._validate_subsearch(terms.pipeline, env)
+            env.executor.validate_subsearch(terms.pipeline, env)
             return terms
         return subsearch_terms(run_subsearch(terms, env))
     if isinstance(terms, (ast.And, ast.Or)):

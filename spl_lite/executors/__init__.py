@@ -1,0 +1,7 @@
+"""Executors: what runs a compiled search. The in-memory one is the reference, checked against
+Splunk; others translate the same plan for an engine built for more data."""
+from __future__ import annotations
+
+from .memory import MemoryExecutor
+
+__all__ = ["MemoryExecutor"]
