@@ -12,6 +12,7 @@ from . import Engine, SplError
 from .errors import internal_error
 from .knowledge.conf import read_utf8
 from .render import FORMATS, render, render_many
+from .sql.translate import DIALECTS, to_sql
 
 MAX_LOAD_ERRORS_SHOWN = 10
 
@@ -38,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                         help="change a limit, e.g. regex_seconds=5 (repeatable; see the README's Limits)")
         sp.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+        sp.add_argument("--engine", choices=("memory", "duckdb"), default="memory",
+                        help="where searches run: memory (the reference) or duckdb (pip install "
+                             "'spl-lite[duckdb]')")
 
     q = sub.add_parser("query", help="run one search")
     q.add_argument("spl", help="the search")
@@ -49,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(r)
     repl = sub.add_parser("repl", help="interactive prompt")
     common(repl)
+    s = sub.add_parser("sql", help="print the SQL a search translates to")
+    s.add_argument("spl", help="the search")
+    s.add_argument("--dialect", choices=DIALECTS, default="duckdb")
+    common(s)
     return p
 
 
@@ -86,7 +94,8 @@ def make_engine(args) -> Engine:
         changes[name.strip()] = value.strip()
     try:
         engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
-                        macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=changes)
+                        macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=changes,
+                        engine=args.engine)
     except SplError as e:
         raise UsageError(str(e)) from None
     for line in engine.knowledge_warnings:
@@ -217,6 +226,8 @@ def _main(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["repl", *(argv or [])])
+    if args.command == "sql":
+        return _print_sql(args)
     try:
         engine = make_engine(args)
         texts = []
@@ -247,6 +258,18 @@ def _main(argv: list[str] | None) -> int:
         from .repl.app import run_repl
         return run_repl(engine, loaded)
     return plain_repl(engine, loaded)
+
+
+def _print_sql(args) -> int:
+    """spl-lite sql: the search compiled as usual, then translated; nothing is loaded or run."""
+    args.engine = "memory"
+    engine = make_engine(args)
+    try:
+        print(to_sql(engine.compile(args.spl), args.dialect))
+    except SplError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
 
 
 def _print_results(args, queries) -> int:

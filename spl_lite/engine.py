@@ -85,12 +85,17 @@ class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
     def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
-                 knowledge=(), macros=(), geoip=None, dedup_events: bool = False, limits=None):
-        """``limits``: a Limits or a dict of the ones to change (see spl_lite.limits)."""
+                 knowledge=(), macros=(), geoip=None, dedup_events: bool = False, limits=None,
+                 engine: str = "memory"):
+        """``limits``: a Limits or a dict of the ones to change (see spl_lite.limits); ``engine``:
+        where searches run, "memory" (the reference) or "duckdb" (pip install 'spl-lite[duckdb]')."""
         self.limits = limits_module.DEFAULT if limits is None else \
             limits if isinstance(limits, limits_module.Limits) else limits_module.DEFAULT.replace(limits)
         with limits_module.applied(self.limits):
             self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
+        if engine != "memory":
+            from .sql import SqlExecutor
+            self.executor = SqlExecutor(self, engine)
 
     def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
         self.executor = MemoryExecutor(self)
@@ -170,6 +175,10 @@ class Engine:
             made.append(make_event(body, raw, origins))
         return self.store.add(made)
 
+    def has_knowledge(self) -> bool:
+        """Whether search-time knowledge (the add-on, --props) adds fields to events."""
+        return self._decorate is not None
+
     def clear(self) -> None:
         """Forget every loaded event (macros, knowledge and limits stay)."""
         self.store = EventStore()
@@ -222,7 +231,9 @@ class Engine:
                 c.prepare(env)  # compiles expressions and search terms: fails here, not mid-run
         except SplError as e:
             raise e.with_query(expanded) from None
-        return Query(self, text, expanded, tuple(commands), tuple(warnings))
+        query = Query(self, text, expanded, tuple(commands), tuple(warnings))
+        self.executor.check(query)  # an engine that cannot run it says so now, before any work
+        return query
 
     def search(self, text: str) -> Result:
         return self.compile(text).run()

@@ -45,6 +45,9 @@ class MemoryExecutor:
                               for i, (c, t) in enumerate(zip(query.commands, inclusive))]
         return result
 
+    def check(self, query) -> None:
+        """Every plan runs here: this is the reference."""
+
     def validate_subsearch(self, pipeline, env) -> None:
         """At compile time, check a subsearch's commands (it runs with the search)."""
         if env.validating:

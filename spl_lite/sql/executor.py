@@ -1,0 +1,133 @@
+"""The SQL executor: a compiled plan translated to one SQL query and run on DuckDB (one machine,
+more data than memory), or only rendered for an engine users run themselves (Spark, Trino for
+Athena and CloudTrail Lake, Databricks). Splunk's sort order is the spl_sort_key_* functions,
+registered with the engine that runs the query."""
+from __future__ import annotations
+
+import ipaddress
+import math
+import struct
+import time
+
+from ..errors import SplError
+from ..result import Result
+from ..runtime.values import output_value, raw_text, sort_key_auto, to_number
+from ..runtime.values.event import ORIGIN
+from .expressions import Unsupported
+from .translate import DIALECTS, EVENTS, Translator
+
+RUNNABLE = ("duckdb",)
+
+
+def require(module: str, extra: str):
+    try:
+        return __import__(module)
+    except ImportError:
+        raise SplError(f"The {extra} engine needs its extra: pip install 'spl-lite[{extra}]'.") from None
+
+
+class SqlExecutor:
+    """Runs compiled searches on a SQL engine; what it cannot translate it refuses at compile time."""
+
+    def __init__(self, engine, dialect: str = "duckdb"):
+        if dialect not in RUNNABLE:
+            raise SplError(f"Searches run on {', '.join(RUNNABLE)}; {dialect} SQL can only be printed "
+                           "(spl-lite sql --dialect ...).")
+        self.engine, self.name = engine, dialect
+        self._db = None
+        self._loaded = None
+
+    # -------------------------------------------------------------- compile time
+    def translate(self, query):
+        if self.engine.has_knowledge():
+            raise Unsupported(f"Search-time knowledge (the add-on's fields, --props) is not supported on "
+                              f"{self.name} yet.", command="search", hint="use --no-addons, or --engine memory")
+        now = self.engine.now if self.engine.now is not None else int(time.time())
+        try:
+            return Translator(self.name, now, query.time_range()).translate(query.commands)
+        except SplError as e:
+            raise e.with_query(query.expanded) from None
+
+    def check(self, query) -> None:
+        self.translate(query)
+
+    def validate_subsearch(self, pipeline, env) -> None:
+        raise Unsupported(f"A subsearch is not supported on {self.name} yet.", command="search",
+                          hint="run it with --engine memory")
+
+    def run_subsearch(self, pipeline, env, maxout, maxtime):
+        self.validate_subsearch(pipeline, env)
+
+    # -------------------------------------------------------------- run time
+    def run(self, query, timing: bool = False) -> Result:
+        translation = self.translate(query)
+        sql = translation.sql.sql(dialect=self.name)
+        started = time.perf_counter()
+        cursor = self._connection().execute(sql)
+        rows = [{name: _output(value, kind) for (name, kind), value in zip(translation.columns, row)}
+                for row in cursor.fetchall()]
+        result = Result.from_events(rows, tabular=translation.table, warnings=list(query.warnings))
+        if timing:
+            result.timings = [(f"{self.name} query", time.perf_counter() - started)]
+        return result
+
+    def _connection(self):
+        """A DuckDB database holding the engine's events, rebuilt when events were added."""
+        store = self.engine.store
+        if self._db is not None and self._loaded == (id(store), len(store)):
+            return self._db
+        duckdb = require("duckdb", "duckdb")
+        db = duckdb.connect()
+        for mode in ("auto", "num", "str", "ip"):
+            db.create_function(f"spl_sort_key_{mode}", _SORT_KEYS[mode], ["VARCHAR"], "VARCHAR")
+        db.execute(f"CREATE TABLE {EVENTS} (_ord BIGINT, _time DOUBLE, _raw VARCHAR, \"index\" VARCHAR, "
+                   "sourcetype VARCHAR, source VARCHAR, host VARCHAR)")
+        rows = []
+        for i, ev in enumerate(store.events()):
+            origin = ev.get(ORIGIN) or {}
+            t = to_number(ev.get("_time"))
+            rows.append((i, t, raw_text(ev), origin.get("index"), origin.get("sourcetype"), origin.get("source"),
+                         origin.get("host")))
+        if rows:
+            db.executemany(f"INSERT INTO {EVENTS} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self._db, self._loaded = db, (id(store), len(store))
+        return db
+
+
+def _output(value, kind: str):
+    if kind == "num" and isinstance(value, float) and math.isnan(value):
+        return value
+    return output_value(value)
+
+
+# ------------------------------------------------------------------ Splunk's sort order as text
+def _number_key(n: float) -> str:
+    """A double as 16 hex digits that sort as the numbers do."""
+    bits = struct.unpack(">Q", struct.pack(">d", float(n)))[0]
+    bits = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
+    return f"{bits:016x}"
+
+
+def _auto_key(text):
+    kind, key, s = sort_key_auto(text)
+    if kind == 0:
+        return "0" + _number_key(key)
+    if kind == 1:
+        return f"1{key[0]}{key[1]:032x}"
+    return "2" + s if kind == 2 else "3"
+
+
+def _num_key(text):
+    n = to_number(text)
+    return "0" + _number_key(n) if n is not None and not (isinstance(n, float) and math.isnan(n)) else "2" + text
+
+
+def _ip_key(text):
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return "2" + text
+    return f"1{ip.version}{int(ip):032x}"
+
+
+_SORT_KEYS = {"auto": _auto_key, "num": _num_key, "str": lambda text: "2" + text, "ip": _ip_key}

@@ -1,0 +1,218 @@
+"""eval and where expressions, and search terms, as SQL with Splunk's rules (semantics.md §4):
+numbers compare as numbers only when both sides are numbers, nulls propagate, division by zero
+is null, a condition that is null is false. What is not translated here stops the translation."""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import SplError
+from ..runtime.search_terms import TIME_MODIFIERS, wildcard_cidr
+from ..runtime.values import to_number
+from .values import NULL, Value, as_number, as_text, fn, is_true, lit, search_value_match
+
+
+class Unsupported(SplError):
+    """A command, function or construct this SQL dialect's executor does not translate."""
+
+
+def unsupported(what: str, dialect: str, *, command: str, span) -> Unsupported:
+    return Unsupported(f"{what} is not supported on {dialect} yet.", command=command, span=span,
+                       hint="run it with --engine memory")
+
+
+COMPARISONS = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, ">": exp.GT, "<=": exp.LTE, ">=": exp.GTE}
+
+
+class ExpressionTranslator:
+    """eval/where expressions of one command; ``ref(name)`` gives a field's Value."""
+
+    def __init__(self, ref, dialect: str, command: str):
+        self.ref, self.dialect, self.command = ref, dialect, command
+
+    def no(self, what: str, node) -> Unsupported:
+        return unsupported(what, self.dialect, command=self.command, span=getattr(node, "span", None))
+
+    def value(self, node) -> Value:
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise self.no(f"The expression {type(node).__name__}", node)
+        return method(node)
+
+    def _Literal(self, node):
+        return lit(node.value) if node.value is not None else NULL
+
+    def _FieldRef(self, node):
+        return self.ref(node.name, node)
+
+    def _UnaryOp(self, node):
+        inner = self.value(node.operand)
+        if node.op == "-":
+            return Value(exp.Neg(this=exp.Paren(this=as_number(inner))), "num")
+        return Value(exp.Not(this=exp.Paren(this=is_true(inner))), "bool")
+
+    def _BinaryOp(self, node):
+        a, b = self.value(node.left), self.value(node.right)
+        op = node.op
+        if op in ("AND", "OR", "XOR"):
+            x, y = is_true(a), is_true(b)
+            if op == "AND":
+                return Value(exp.and_(x, y), "bool")
+            if op == "OR":
+                return Value(exp.or_(x, y), "bool")
+            return Value(exp.NEQ(this=x, expression=y), "bool")
+        if op in COMPARISONS:
+            return Value(self._compare(op, a, b, node), "bool")
+        if op == ".":
+            return Value(exp.DPipe(this=as_text(a), expression=as_text(b)), "str")
+        if op == "LIKE":
+            return Value(exp.Like(this=as_text(a), expression=as_text(b)), "bool")
+        if op == "+" and "num" not in (a.type, b.type):
+            # Two texts add when both look like numbers and join otherwise: known only per event.
+            raise self.no("'+' between two text values", node)
+        x, y = as_number(a), as_number(b)
+        if op in ("/", "%"):
+            # Division by zero gives null (the field is not created).
+            y = exp.Nullif(this=y, expression=exp.Literal.number(0))
+        if op == "%":
+            return Value(fn("fmod", x, y), "num")
+        cls = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}[op]
+        return Value(exp.Paren(this=cls(this=x, expression=y)), "num")
+
+    def _compare(self, op, a: Value, b: Value, node) -> exp.Expression:
+        if "mv" in (a.type, b.type) or "bool" in (a.type, b.type):
+            raise self.no("Comparing a multivalue or a Boolean", node)
+        cls = COMPARISONS[op]
+        if a.type == "num" and b.type == "num":
+            return cls(this=a.sql, expression=b.sql)
+        # Numbers when both sides read as numbers, else text, case-sensitive.
+        na, nb = as_number(a), as_number(b)
+        both = exp.and_(exp.Not(this=exp.Is(this=na, expression=exp.Null())),
+                        exp.Not(this=exp.Is(this=nb.copy(), expression=exp.Null())))
+        return exp.Case(ifs=[exp.If(this=both, true=cls(this=na.copy(), expression=nb.copy()))],
+                        default=cls(this=as_text(a), expression=as_text(b)))
+
+    def _InList(self, node):
+        operand = self.value(node.operand)
+        tests = [self._compare("=", operand, self.value(i), node) for i in node.items]
+        return Value(exp.or_(*tests) if tests else exp.false(), "bool")
+
+    def _Call(self, node):
+        name = node.name.lower()
+        args = node.args
+        if name in ("true", "false") and not args:
+            return lit(name == "true")
+        if name == "null" and not args:
+            return NULL
+        if name in ("isnull", "isnotnull") and len(args) == 1:
+            test = exp.Is(this=self.value(args[0]).sql, expression=exp.Null())
+            return Value(test if name == "isnull" else exp.Not(this=test), "bool")
+        if name in ("lower", "upper") and len(args) == 1:
+            v = self.value(args[0])
+            if v.type != "str":
+                raise self.no(f"{name}() of a non-text value", node)
+            return Value((exp.Lower if name == "lower" else exp.Upper)(this=v.sql), "str")
+        if name == "len" and len(args) == 1:
+            return Value(exp.cast(exp.Length(this=as_text(self.value(args[0]))), "DOUBLE"), "num")
+        if name == "tonumber" and len(args) == 1:
+            return Value(as_number(self.value(args[0])), "num")
+        if name == "tostring" and len(args) == 1:
+            return Value(as_text(self.value(args[0])), "str")
+        if name == "abs" and len(args) == 1:
+            return Value(fn("abs", as_number(self.value(args[0]))), "num")
+        if name == "if" and len(args) == 3:
+            cond, then, other = self.value(args[0]), self.value(args[1]), self.value(args[2])
+            kind = self._one_type(node, then, other)
+            return Value(exp.Case(ifs=[exp.If(this=is_true(cond), true=then.sql)], default=other.sql), kind)
+        if name == "case" and args and len(args) % 2 == 0:
+            pairs = [(self.value(c), self.value(v)) for c, v in zip(args[::2], args[1::2])]
+            kind = self._one_type(node, *(v for _, v in pairs))
+            return Value(exp.Case(ifs=[exp.If(this=is_true(c), true=v.sql) for c, v in pairs]), kind)
+        if name == "coalesce" and args:
+            values = [self.value(a) for a in args]
+            kind = self._one_type(node, *values)
+            return Value(exp.Coalesce(this=values[0].sql, expressions=[v.sql for v in values[1:]]), kind)
+        raise self.no(f"The eval function {node.name}()", node)
+
+    def _one_type(self, node, *values: Value) -> str:
+        kinds = {v.type for v in values} - {"null"}
+        if len(kinds) > 1 or kinds & {"bool", "mv"}:
+            raise self.no(f"{node.name}() giving values of different types", node)
+        return kinds.pop() if kinds else "null"
+
+
+class SearchTranslator:
+    """Search terms: values match case-insensitively, f!=v needs f, NOT keeps events without f."""
+
+    def __init__(self, ref, dialect: str, command: str):
+        self.ref, self.dialect, self.command = ref, dialect, command
+
+    def no(self, what: str, node) -> Unsupported:
+        return unsupported(what, self.dialect, command=self.command, span=getattr(node, "span", None))
+
+    def test(self, node) -> exp.Expression:
+        """A predicate that is never null."""
+        if node is None:
+            return exp.true()
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise self.no("This search term", node)
+        return method(node)
+
+    def _And(self, node):
+        return exp.and_(*[self.test(t) for t in node.terms])
+
+    def _Or(self, node):
+        return exp.or_(*[self.test(t) for t in node.terms])
+
+    def _Not(self, node):
+        return exp.Not(this=exp.Paren(this=self.test(node.term)))
+
+    def _Keyword(self, node):
+        if node.text == "*" and not node.quoted:
+            return exp.true()
+        raise self.no("A free-text term (matched against _raw by tokens)", node)
+
+    def _field(self, name, node) -> Value:
+        if "*" in name:
+            raise self.no("A wildcard in a field name", node)
+        v = self.ref(name, node)
+        if v.type not in ("str", "num", "null"):
+            raise self.no("A search on a multivalue field", node)
+        return v
+
+    def _match(self, v: Value, pattern: str, node) -> exp.Expression:
+        if pattern == "*":
+            return exp.Not(this=exp.Is(this=v.sql, expression=exp.Null()))
+        if wildcard_cidr(pattern):
+            raise self.no("A CIDR block in a search", node)
+        test = search_value_match(as_text(v), pattern)
+        if test is None:
+            raise self.no("A search value that is not ASCII", node)
+        return exp.Coalesce(this=test, expressions=[exp.false()])
+
+    def _FieldIn(self, node):
+        v = self._field(node.field, node)
+        return exp.or_(*[self._match(v, p, node) for p in node.values]) if node.values else exp.false()
+
+    def _FieldMatch(self, node):
+        if node.field.lower() in TIME_MODIFIERS and node.op == "=":
+            return exp.true()  # the time range is applied to the events themselves
+        v = self._field(node.field, node)
+        if node.op in ("=", "=="):
+            return self._match(v, node.value, node)
+        present = exp.Not(this=exp.Is(this=v.sql, expression=exp.Null()))
+        if node.op == "!=":
+            return exp.and_(present, exp.Not(this=exp.Paren(this=self._match(v, node.value, node))))
+        cls = COMPARISONS[node.op]
+        if to_number(node.value) is None:
+            test = cls(this=as_text(v), expression=exp.Literal.string(node.value))
+        else:
+            n = as_number(v)
+            test = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n, expression=exp.Null())),
+                                         true=cls(this=n.copy(), expression=exp.Literal.number(node.value.strip())))],
+                            default=cls(this=as_text(v), expression=exp.Literal.string(node.value)))
+        return exp.Coalesce(this=test, expressions=[exp.false()])
+
+    def _Subsearch(self, node):
+        raise self.no("A subsearch", node)
+

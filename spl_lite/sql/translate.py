@@ -1,0 +1,283 @@
+"""A compiled search's plan as one SQL query: a CTE per command, built with sqlglot, rendered in
+a dialect. The relation between commands always carries ``_ord``, the Splunk order of its rows
+(events newest first, stats groups by their keys), so every step keeps Splunk's row order.
+
+What is not translated raises Unsupported (an SplError naming the dialect and the command, with
+its span) before any work starts: an executor says what it cannot do, it never approximates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from ..commands.dedup import DedupCommand
+from ..commands.eval import EvalCommand
+from ..commands.fields import FieldsCommand
+from ..commands.head import HeadCommand
+from ..commands.makeresults import MakeresultsCommand
+from ..commands.rename import RenameCommand
+from ..commands.search import SearchCommand
+from ..commands.sort import SortCommand
+from ..commands.stats import StatsCommand
+from ..commands.table import TableCommand
+from ..commands.unsupported import UnsupportedCommand
+from ..commands.where import WhereCommand
+from ..errors import SplError
+from ..syntax import ast
+from .expressions import ExpressionTranslator, SearchTranslator, unsupported
+from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key
+
+EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
+METADATA = ("_time", "index", "sourcetype", "source", "host")
+
+
+@dataclass
+class Relation:
+    """The rows after a command: its CTE, the fields held as columns, whether rows are events."""
+    name: str
+    columns: dict[str, str] = field(default_factory=dict)  # field -> type
+    events: bool = True  # events still carry _raw and their metadata
+    hidden: set = field(default_factory=set)  # fields removed (rename, fields -) from events
+    table: bool = False  # rows of a table (table, stats), not events
+
+
+@dataclass
+class Translation:
+    sql: exp.Expression
+    columns: list[tuple[str, str]]  # output fields and their types, in order
+    table: bool  # a table (table, stats); else events (makeresults, eval)
+
+
+class Translator:
+    def __init__(self, dialect: str, now: float, time_range=(None, None)):
+        self.dialect, self.now, self.time_range = dialect, now, time_range
+        self.ctes: list[tuple[str, exp.Expression]] = []
+
+    def translate(self, commands) -> Translation:
+        rel = None
+        for i, c in enumerate(commands):
+            if isinstance(c, UnsupportedCommand):
+                raise c.error_now()  # not a gap of this engine: spl_lite has no such command yet
+            method = getattr(self, "_" + type(c).__name__, None)
+            if method is None:
+                raise unsupported(f"The '{c.name}' command", self.dialect, command=c.name, span=c.span)
+            rel = method(c, rel, f"s{i}")
+        if rel is None or rel.events:
+            last = commands[-1] if commands else None
+            raise unsupported("Results as events (end the search with table or stats)", self.dialect,
+                              command=getattr(last, "name", "search"), span=getattr(last, "span", None))
+        outputs = list(rel.columns.items())
+        final = exp.select(*[col(n) for n, _ in outputs]).from_(rel.name).order_by(col("_ord"))
+        for name, body in self.ctes:
+            final = final.with_(name, as_=body)
+        return Translation(final, outputs, rel.table)
+
+    # -------------------------------------------------------------- fields
+    def ref(self, rel: Relation):
+        def resolve(name: str, node=None) -> Value:
+            if name in rel.columns:
+                return Value(col(name), rel.columns[name])
+            if not rel.events or name in rel.hidden:
+                return NULL
+            if name in METADATA:
+                return Value(col(name), "num" if name == "_time" else "str")
+            if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
+                raise unsupported(f"The field '{name}'", self.dialect, command="search",
+                                  span=getattr(node, "span", None))
+            return Value(json_field(col("_raw"), name), "str")
+        return resolve
+
+    def _all(self, rel: Relation, skip=()) -> list[exp.Expression]:
+        """Every column the relation carries, to pass along unchanged."""
+        base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
+        return [col(n) for n in base if n not in skip] + [col(n) for n in rel.columns if n not in skip]
+
+    def _add(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
+        self.ctes.append((name, body))
+        return Relation(name, dict(changes.get("columns", rel.columns)), changes.get("events", rel.events),
+                        set(changes.get("hidden", rel.hidden)), changes.get("table", rel.table))
+
+    # -------------------------------------------------------------- commands
+    def _SearchCommand(self, c: SearchCommand, rel, name):
+        if c.leading:
+            rel = Relation(EVENTS)
+        terms = SearchTranslator(self.ref(rel), self.dialect, "search").test(c.terms)
+        body = exp.select(*self._all(rel)).from_(rel.name).where(terms)
+        if c.leading:
+            earliest, latest = self.time_range
+            if earliest is not None:
+                body = body.where(exp.GTE(this=col("_time"), expression=exp.Literal.number(earliest)))
+            if latest is not None:
+                body = body.where(exp.LT(this=col("_time"), expression=exp.Literal.number(latest)))
+        return self._add(name, body, rel)
+
+    def _MakeresultsCommand(self, c: MakeresultsCommand, rel, name):
+        if c.annotate:
+            raise unsupported("makeresults annotate=true", self.dialect, command=c.name, span=c.span)
+        body = exp.select(exp.alias_(exp.column("range"), "_ord", quoted=True),
+                          exp.alias_(exp.Literal.number(int(self.now)), "_time", quoted=True)) \
+            .from_(exp.Anonymous(this="range", expressions=[exp.Literal.number(c.count)]))
+        return self._add(name, body, Relation(name), columns={"_time": "num"}, events=False)
+
+    def _WhereCommand(self, c: WhereCommand, rel, name):
+        v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(c.expr)
+        if v.type != "bool":
+            raise unsupported("where with a condition that is not a comparison", self.dialect, command=c.name,
+                              span=c.span)
+        return self._add(name, exp.select(*self._all(rel)).from_(rel.name).where(is_true(v)), rel)
+
+    def _EvalCommand(self, c: EvalCommand, rel, name):
+        for i, a in enumerate(c.assignments):
+            if a.target in METADATA or a.target.startswith("_"):
+                raise unsupported(f"Assigning to '{a.target}'", self.dialect, command=c.name, span=a.span)
+            v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(a.expr)
+            if v.type == "bool":
+                raise unsupported("A Boolean result", self.dialect, command=c.name, span=a.span)
+            columns = dict(rel.columns)
+            columns.pop(a.target, None)
+            columns[a.target] = "str" if v.type == "null" else v.type
+            body = exp.select(*self._all(rel, skip=(a.target,)), exp.alias_(v.sql, a.target, quoted=True)) \
+                .from_(rel.name)
+            rel = self._add(f"{name}_{i}", body, rel, columns=columns, hidden=rel.hidden - {a.target})
+        return rel
+
+    def _TableCommand(self, c: TableCommand, rel, name):
+        if any("*" in f for f in c.fields):
+            raise unsupported("table with a wildcard", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        values = {f: ref(f, c) for f in dict.fromkeys(c.fields)}
+        body = exp.select(col("_ord"), *[exp.alias_(v.sql, f, quoted=True) for f, v in values.items()]) \
+            .from_(rel.name)
+        return self._add(name, body, rel, columns={f: ("str" if v.type == "null" else v.type)
+                                                   for f, v in values.items()}, events=False, hidden=set(),
+                         table=True)
+
+    def _RenameCommand(self, c: RenameCommand, rel, name):
+        ref = self.ref(rel)
+        for old, new in c.pairs:
+            if "*" in old or "*" in new:
+                raise unsupported("rename with a wildcard", self.dialect, command=c.name, span=c.span)
+            v = ref(old, c)
+            columns = {k: t for k, t in rel.columns.items() if k not in (old, new)}
+            columns[new] = "str" if v.type == "null" else v.type
+            body = exp.select(*self._all(rel, skip=(old, new)), exp.alias_(v.sql, new, quoted=True)).from_(rel.name)
+            rel = self._add(f"{name}_{len(self.ctes)}", body, rel, columns=columns,
+                            hidden=(rel.hidden | {old}) - {new})
+        return rel
+
+    def _FieldsCommand(self, c: FieldsCommand, rel, name):
+        if any("*" in f for f in c.fields) or not c.remove or rel.events is False:
+            raise unsupported("fields (other than removing named fields from events)", self.dialect,
+                              command=c.name, span=c.span)
+        columns = {k: t for k, t in rel.columns.items() if k not in c.fields}
+        body = exp.select(*self._all(rel, skip=tuple(c.fields))).from_(rel.name)
+        return self._add(name, body, rel, columns=columns, hidden=rel.hidden | set(c.fields))
+
+    def _HeadCommand(self, c: HeadCommand, rel, name):
+        if c.expr is not None or c.keeplast or c.null:
+            raise unsupported("head with a condition", self.dialect, command=c.name, span=c.span)
+        body = exp.select(*self._all(rel)).from_(rel.name).order_by(col("_ord")).limit(c.limit)
+        return self._add(name, body, rel)
+
+    def _SortCommand(self, c: SortCommand, rel, name):
+        if c.reverse_all:
+            raise unsupported("sort ... d", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        order = []
+        for field_name, desc, mode in c.keys:
+            v = ref(field_name, c)
+            missing = exp.Is(this=v.sql.copy(), expression=exp.Null())
+            order.append(exp.Ordered(this=missing))  # missing values last, whatever the direction
+            order.append(exp.Ordered(this=sort_key(v, mode), desc=desc))
+        order.append(exp.Ordered(this=col("_ord")))  # a stable sort
+        return self._renumber(name, rel, order, limit=c.limit or None)
+
+    def _renumber(self, name, rel, order, limit=None) -> Relation:
+        rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
+        body = exp.select(exp.alias_(rank, "_ord", quoted=True), *self._all(rel, skip=("_ord",))).from_(rel.name)
+        rel = self._add(name, body, rel)
+        if limit:
+            rel = self._add(name + "_n", exp.select(*self._all(rel)).from_(rel.name)
+                            .where(exp.LTE(this=col("_ord"), expression=exp.Literal.number(limit))), rel)
+        return rel
+
+    def _DedupCommand(self, c: DedupCommand, rel, name):
+        if c.count != 1 or c.keepevents or c.keepempty or c.consecutive or c.sortby:
+            raise unsupported("dedup with options", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        values = [ref(f, c) for f in c.fields]
+        if any(v.type == "mv" for v in values):
+            raise unsupported("dedup of a multivalue field", self.dialect, command=c.name, span=c.span)
+        first = exp.Window(this=exp.RowNumber(), partition_by=[as_text(v) for v in values],
+                           order=exp.Order(expressions=[exp.Ordered(this=col("_ord"))]))
+        numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(first, "_first", quoted=True))
+                             .from_(rel.name), rel)
+        present = [exp.Not(this=exp.Is(this=v.sql, expression=exp.Null())) for v in values]
+        body = exp.select(*self._all(rel)).from_(numbered.name) \
+            .where(exp.and_(exp.EQ(this=col("_first"), expression=exp.Literal.number(1)), *present))
+        return self._add(name, body, rel)
+
+    def _StatsCommand(self, c: StatsCommand, rel, name):
+        if c.allnum or c.dedup_splitvals:
+            raise unsupported("stats options", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        keys = {b: ref(b, c) for b in c.by}
+        if any(v.type == "mv" for v in keys.values()):
+            raise unsupported("stats by a multivalue field", self.dialect, command=c.name, span=c.span)
+        outputs, columns = [], {}
+        for b, v in keys.items():
+            outputs.append(exp.alias_(v.sql, b, quoted=True))
+            columns[b] = "str" if v.type == "null" else v.type
+        for agg in c.aggregates:
+            sql, kind = self._aggregate(agg, ref, c)
+            outputs.append(exp.alias_(sql, agg.alias or agg.text, quoted=True))
+            columns[agg.alias or agg.text] = kind
+        # Groups whose keys sort alike ("1" and "1.0") keep the order they were first seen in.
+        outputs.append(exp.alias_(exp.Min(this=col("_ord")), "_seen", quoted=True))
+        body = exp.select(*outputs).from_(rel.name)
+        if keys:
+            # Events missing a BY field are left out, as Splunk does.
+            body = body.where(exp.and_(*[exp.Not(this=exp.Is(this=v.sql.copy(), expression=exp.Null()))
+                                         for v in keys.values()]))
+            body = body.group_by(*[v.sql.copy() for v in keys.values()])
+        grouped = self._add(name + "_g", body, rel, columns=columns, events=False, hidden=set(), table=True)
+        order = [exp.Ordered(this=sort_key(Value(col(b), columns[b]))) for b in keys]
+        rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order + [exp.Ordered(this=col("_seen"))]))
+        body = exp.select(exp.alias_(rank, "_ord", quoted=True), *[col(n) for n in columns]).from_(grouped.name)
+        return self._add(name, body, grouped)
+
+    def _aggregate(self, agg: ast.StatsAgg, ref, c) -> tuple[exp.Expression, str]:
+        func = agg.func.lower()
+        if isinstance(agg.arg, ast.ExprArg):
+            raise unsupported("eval() inside stats", self.dialect, command=c.name, span=agg.span)
+        v = ref(getattr(agg.arg, "text", agg.arg), agg) if agg.arg is not None else None
+        if v is not None and v.type == "mv":
+            raise unsupported(f"{func}() of a multivalue field", self.dialect, command=c.name, span=agg.span)
+        if func in ("count", "c"):
+            return (exp.Count(this=exp.Star()) if v is None else exp.Count(this=v.sql)), "num"
+        if func in ("dc", "distinct_count") and v is not None:
+            return exp.Count(this=exp.Distinct(expressions=[as_text(v)])), "num"
+        if func == "values" and v is not None:
+            # Distinct values sorted as text (by bytes): 10 before 9.
+            return fn("list_sort", fn("list_distinct", fn("list", as_text(v)))), "mv"
+        raise unsupported(f"The stats function {agg.func}()", self.dialect, command=c.name, span=agg.span)
+
+
+
+DIALECTS = ("duckdb", "spark", "trino", "databricks")
+
+
+def to_sql(query, dialect: str = "duckdb") -> str:
+    """The SQL a compiled search translates to, in a dialect, for users to read or run."""
+    if dialect != "duckdb":
+        raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
+    if query.engine.has_knowledge():
+        raise unsupported("Search-time knowledge (the add-on's fields, --props)", dialect, command="search",
+                          span=None)
+    now = query.engine.now if query.engine.now is not None else 0
+    try:
+        translation = Translator(dialect, now, query.time_range()).translate(query.commands)
+    except SplError as e:
+        raise e.with_query(query.expanded) from None
+    return translation.sql.sql(dialect=dialect, pretty=True)

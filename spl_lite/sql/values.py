@@ -1,0 +1,106 @@
+"""Splunk's value rules written as SQL (sqlglot expressions): field values from an event's JSON,
+numbers read from text, text written from numbers, search-term matching, sort keys.
+
+Every value has a static type: "str" (text, as JSON extraction gives), "num" (a double),
+"bool" (only inside where/if), "mv" (a list) or "null". Where Splunk's answer would depend on
+a type known only at run time, the translator refuses instead of guessing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+NUMBER_PATTERN = r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"  # the text eval reads as a number
+
+
+@dataclass(frozen=True)
+class Value:
+    sql: exp.Expression
+    type: str  # str | num | bool | mv | null
+
+
+NULL = Value(exp.Null(), "null")
+
+
+def lit(value) -> Value:
+    if isinstance(value, bool):
+        return Value(exp.Boolean(this=value), "bool")
+    if isinstance(value, (int, float)):
+        return Value(exp.Literal.number(repr(value) if isinstance(value, float) else value), "num")
+    return Value(exp.Literal.string(value), "str")
+
+
+def col(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def fn(name: str, *args) -> exp.Expression:
+    """A function call rendered as written (the executors register the spl_* ones)."""
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def json_field(raw: exp.Expression, name: str) -> exp.Expression:
+    """A field extracted from the event's JSON as Splunk's KV_MODE=json does: objects and
+    arrays are no value, JSON null is the text "null", numbers as eval would print them."""
+    path = exp.Literal.string("$" + "".join('."' + part.replace('"', '\\"') + '"' for part in name.split(".")))
+    kind = fn("json_type", raw, path)
+    text = exp.JSONExtractScalar(this=raw.copy(), expression=path.copy())
+    return exp.Case(ifs=[
+        exp.If(this=exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")]),
+               true=exp.Null()),
+        exp.If(this=exp.EQ(this=kind.copy(), expression=exp.Literal.string("NULL")), true=exp.Literal.string("null")),
+        exp.If(this=exp.EQ(this=kind.copy(), expression=exp.Literal.string("DOUBLE")),
+               true=number_text(exp.cast(text.copy(), "DOUBLE"))),
+    ], default=text)
+
+
+def as_number(v: Value) -> exp.Expression:
+    """eval's reading of a value as a number: text that looks like one, else null."""
+    if v.type == "num":
+        return v.sql
+    if v.type in ("null", "bool", "mv"):
+        return exp.Null()
+    looks = exp.RegexpLike(this=v.sql.copy(), expression=exp.Literal.string("^" + NUMBER_PATTERN + "$"))
+    return exp.Case(ifs=[exp.If(this=looks, true=exp.cast(exp.Trim(this=v.sql.copy()), "DOUBLE"))])
+
+
+def number_text(n: exp.Expression) -> exp.Expression:
+    """A double as Splunk prints it: whole numbers below 1e16 without a decimal point."""
+    whole = exp.and_(exp.EQ(this=n.copy(), expression=fn("trunc", n.copy())),
+                     exp.LT(this=fn("abs", n.copy()), expression=exp.Literal.number("1e16")))
+    return exp.Case(ifs=[exp.If(this=whole, true=exp.cast(exp.cast(n.copy(), "BIGINT"), "VARCHAR"))],
+                    default=exp.cast(n.copy(), "VARCHAR"))
+
+
+def as_text(v: Value) -> exp.Expression:
+    if v.type == "num":
+        return number_text(v.sql)
+    if v.type == "null":
+        return exp.Null()
+    return v.sql
+
+
+def is_true(v: Value) -> exp.Expression:
+    """Where and if() keep a row only when the condition is true: null and non-booleans are not."""
+    if v.type != "bool":
+        return exp.false()
+    return exp.Coalesce(this=v.sql, expressions=[exp.false()])
+
+
+def search_value_match(field: exp.Expression, pattern: str) -> exp.Expression | None:
+    """field=value in a search: case-insensitive, * as a wildcard; None when the pattern needs
+    rules SQL lacks here (non-ASCII case folding)."""
+    if not pattern.isascii():
+        return None
+    lowered = exp.Lower(this=field)
+    if "*" not in pattern:
+        return exp.EQ(this=lowered, expression=exp.Literal.string(pattern.lower()))
+    escaped = pattern.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%")
+    return exp.Escape(this=exp.Like(this=lowered, expression=exp.Literal.string(escaped)),
+                      expression=exp.Literal.string("\\"))
+
+
+def sort_key(v: Value, mode: str = "auto") -> exp.Expression:
+    """Splunk's order (numbers, then IP addresses, then text by bytes) as one sortable text."""
+    return fn(f"spl_sort_key_{mode}", as_text(v))
