@@ -42,3 +42,21 @@ def table_of(result):
 
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def case_engine(case: dict, directory: Path, *, now=None, engine: str = "memory"):
+    """An engine holding a worked case's events, lookups (written into ``directory``) and macros."""
+    import spl_lite
+    lookups = directory / "lookups"
+    lookups.mkdir()
+    for name, text in case.get("lookups", {}).items():
+        (lookups / name).write_text(text)
+    e = spl_lite.Engine(addons=case.get("addons", False), now=now if now is not None else case.get("now"),
+                        lookups_dir=lookups, engine=engine)
+    for m in case.get("macros", []):
+        e.define_macro(m["name"], m["definition"], m.get("args", ()))
+    meta = case.get("metadata") or {}
+    e.add_events(case["events"], index=meta.get("index", "main"),
+                 sourcetype=meta.get("sourcetype", "aws:cloudtrail"), host=meta.get("host"),
+                 source=meta.get("source"))
+    return e

@@ -116,7 +116,7 @@ def test_readme_searches_run(engine):
 
 def test_readme_command_lines_run(capsys):
     commands = readme_commands()
-    assert len(commands) == 3
+    assert len(commands) == 4
     for argv in commands:
         assert main(argv) == 0, argv
     assert "BOTS" in capsys.readouterr().out

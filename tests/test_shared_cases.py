@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import spl_lite
-from conftest import SHARED, load_jsonl, table_of
+from conftest import SHARED, case_engine, load_jsonl, table_of
 
 CASES_FILE = SHARED / "spl" / "cases.jsonl"
 CASES = load_jsonl(CASES_FILE) if CASES_FILE.exists() else []
@@ -12,18 +12,7 @@ REQUIRED_SECTIONS = tuple("ABCDEFGHIJK")  # every section
 
 
 def run_case(case, tmp_path):
-    lookups = tmp_path / "lookups"
-    lookups.mkdir()
-    for name, text in case.get("lookups", {}).items():
-        (lookups / name).write_text(text)
-    engine = spl_lite.Engine(addons=case.get("addons", False), now=case.get("now"), lookups_dir=lookups)
-    for m in case.get("macros", []):
-        engine.define_macro(m["name"], m["definition"], m.get("args", ()))
-    meta = case.get("metadata") or {}
-    engine.add_events(case["events"], index=meta.get("index", "main"),
-                      sourcetype=meta.get("sourcetype", "aws:cloudtrail"), host=meta.get("host"),
-                      source=meta.get("source"))
-    return engine.search(case["query"])
+    return case_engine(case, tmp_path).search(case["query"])
 
 
 def check(case, tmp_path):
