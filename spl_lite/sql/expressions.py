@@ -3,11 +3,14 @@ numbers compare as numbers only when both sides are numbers, nulls propagate, di
 is null, a condition that is null is false. What is not translated here stops the translation."""
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from ..errors import SplError
-from ..runtime.search_terms import TIME_MODIFIERS, wildcard_cidr
+from ..runtime.search_terms import MAJOR_BREAKERS, MINOR_BREAKERS, TIME_MODIFIERS, wildcard_cidr
 from ..runtime.values import to_number
+from ..syntax import ast
 from .values import NULL, Value, as_number, as_text, fn, is_true, lit, search_value_match
 
 
@@ -67,6 +70,9 @@ class ExpressionTranslator:
         if op == "LIKE":
             return Value(exp.Like(this=as_text(a), expression=as_text(b)), "bool")
         if op == "+" and "num" not in (a.type, b.type):
+            texts = [n.value for n in (node.left, node.right) if isinstance(n, ast.Literal)]
+            if len(texts) == 2 and all(isinstance(t, str) and to_number(t) is None for t in texts):
+                return Value(exp.DPipe(this=a.sql, expression=b.sql), "str")
             # Two texts add when both look like numbers and join otherwise: known only per event.
             raise self.no("'+' between two text values", node)
         x, y = as_number(a), as_number(b)
@@ -140,6 +146,17 @@ class ExpressionTranslator:
         return kinds.pop() if kinds else "null"
 
 
+def keyword_regex(node) -> str:
+    """A free-text term as a regex for RE2 (no look-behind): its text, with * a run of characters
+    that are not major breakers, between breakers or the ends of _raw, as keyword_matcher does."""
+    major = re.escape(MAJOR_BREAKERS)
+    edges = major if node.whole_term else re.escape(MAJOR_BREAKERS + MINOR_BREAKERS)
+    body = f"[^{major}]*".join(re.escape(p) for p in node.text.split("*"))
+    if node.quoted:
+        body = r"\s+".join(body.split(r"\ "))
+    return ("" if node.case_sensitive else "(?i)") + f"(^|[{edges}]){body}([{edges}]|$)"
+
+
 class SearchTranslator:
     """Search terms: values match case-insensitively, f!=v needs f, NOT keeps events without f."""
 
@@ -170,7 +187,11 @@ class SearchTranslator:
     def _Keyword(self, node):
         if node.text == "*" and not node.quoted:
             return exp.true()
-        raise self.no("A free-text term (matched against _raw by tokens)", node)
+        raw = self.ref("_raw", node)
+        if raw.type != "str":
+            raise self.no("A free-text term after the events became a table", node)
+        return exp.Coalesce(this=exp.RegexpLike(this=raw.sql, expression=exp.Literal.string(keyword_regex(node))),
+                            expressions=[exp.false()])
 
     def _field(self, name, node) -> Value:
         if "*" in name:

@@ -13,7 +13,9 @@ from sqlglot import exp
 
 from ..commands.dedup import DedupCommand
 from ..commands.eval import EvalCommand
+from ..commands.eventstats import StreamstatsCommand
 from ..commands.fields import FieldsCommand
+from ..commands.fillnull import FillnullCommand
 from ..commands.head import HeadCommand
 from ..commands.makeresults import MakeresultsCommand
 from ..commands.rename import RenameCommand
@@ -80,7 +82,7 @@ class Translator:
                 return Value(col(name), rel.columns[name])
             if not rel.events or name in rel.hidden:
                 return NULL
-            if name in METADATA:
+            if name in METADATA or name == "_raw":
                 return Value(col(name), "num" if name == "_time" else "str")
             if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
                 raise unsupported(f"The field '{name}'", self.dialect, command="search",
@@ -246,6 +248,49 @@ class Translator:
         rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order + [exp.Ordered(this=col("_seen"))]))
         body = exp.select(exp.alias_(rank, "_ord", quoted=True), *[col(n) for n in columns]).from_(grouped.name)
         return self._add(name, body, grouped)
+
+    def _StreamstatsCommand(self, c: StreamstatsCommand, rel, name):
+        plain = c.window == 0 and not c.reset_on_change and not c.allnum
+        if not plain or any(a.func.lower() not in ("count", "c") or a.arg is not None for a in c.aggregates):
+            raise unsupported("streamstats other than a running count", self.dialect, command=c.name,
+                              span=c.span)
+        ref = self.ref(rel)
+        keys = [ref(b, c) for b in c.by]
+        if any(v.type == "mv" for v in keys):
+            raise unsupported("streamstats by a multivalue field", self.dialect, command=c.name, span=c.span)
+        running = exp.Window(this=exp.RowNumber(), partition_by=[as_text(v) for v in keys] or None,
+                             order=exp.Order(expressions=[exp.Ordered(this=col("_ord"))]))
+        count = running if c.current else exp.Sub(this=running, expression=exp.Literal.number(1))
+        if keys:
+            # Events missing a BY field pass through without the running count.
+            missing = exp.or_(*[exp.Is(this=v.sql.copy(), expression=exp.Null()) for v in keys])
+            count = exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=count)
+        columns = {k: t for k, t in rel.columns.items()}
+        outputs = [a.alias or a.text for a in c.aggregates]
+        for out in outputs:
+            columns.pop(out, None)
+            columns[out] = "num"
+        body = exp.select(*self._all(rel, skip=tuple(outputs)),
+                          *[exp.alias_(count.copy(), out, quoted=True) for out in outputs]).from_(rel.name)
+        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(outputs))
+
+    def _FillnullCommand(self, c: FillnullCommand, rel, name):
+        if not c.fields:
+            raise unsupported("fillnull without a field list", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        columns = dict(rel.columns)
+        filled = []
+        for f in dict.fromkeys(c.fields):
+            v = ref(f, c)
+            if v.type not in ("str", "null"):
+                # A number keeps its type where present and would become text where filled.
+                raise unsupported("fillnull of a field that is not text", self.dialect, command=c.name, span=c.span)
+            filled.append(exp.alias_(exp.Coalesce(this=as_text(v), expressions=[exp.Literal.string(c.value)]),
+                                     f, quoted=True))
+            columns.pop(f, None)
+            columns[f] = "str"
+        body = exp.select(*self._all(rel, skip=tuple(c.fields)), *filled).from_(rel.name)
+        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(c.fields))
 
     def _aggregate(self, agg: ast.StatsAgg, ref, c) -> tuple[exp.Expression, str]:
         func = agg.func.lower()
