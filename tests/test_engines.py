@@ -50,7 +50,7 @@ def test_duckdb_answers_a_growing_share_of_the_cases():
         pytest.skip("run together with the differential test over shared/spl/cases.jsonl")
     answered = sum(ANSWERED.values())
     # A ratchet, not the goal (85%): raise it as translation grows; it must never fall.
-    assert answered >= 47, f"{answered}/{len(CASES)} cases answered on duckdb"
+    assert answered >= 52, f"{answered}/{len(CASES)} cases answered on duckdb"
 
 
 # ------------------------------------------------------------------ front ends
@@ -78,8 +78,8 @@ def test_sql_prints_duckdb_sql_that_parses_back(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["query", "index=main | transaction x", "--no-addons", "--engine", "duckdb"],
      "Error in 'transaction' command: Command 'transaction' is not supported yet in spl_lite."),
-    (["query", "index=main | top eventName", "--no-addons", "--engine", "duckdb"],
-     "Error in 'top' command: The 'top' command is not supported on duckdb yet."),
+    (["query", "index=main | timechart count", "--no-addons", "--engine", "duckdb"],
+     "Error in 'timechart' command: The 'timechart' command is not supported on duckdb yet."),
     (["query", "index=main | stats count", "--engine", "duckdb"],
      "Error in 'search' command: Search-time knowledge (the add-on's fields, --props) is not supported on "
      "duckdb yet."),

@@ -23,6 +23,7 @@ from ..commands.search import SearchCommand
 from ..commands.sort import SortCommand
 from ..commands.stats import StatsCommand
 from ..commands.table import TableCommand
+from ..commands.top import RareCommand, TopCommand
 from ..commands.unsupported import UnsupportedCommand
 from ..commands.where import WhereCommand
 from ..errors import SplError
@@ -205,20 +206,81 @@ class Translator:
         return rel
 
     def _DedupCommand(self, c: DedupCommand, rel, name):
-        if c.count != 1 or c.keepevents or c.keepempty or c.consecutive or c.sortby:
-            raise unsupported("dedup with options", self.dialect, command=c.name, span=c.span)
+        if c.keepevents or c.sortby:
+            raise unsupported("dedup keepevents= or sortby", self.dialect, command=c.name, span=c.span)
         ref = self.ref(rel)
         values = [ref(f, c) for f in c.fields]
         if any(v.type == "mv" for v in values):
             raise unsupported("dedup of a multivalue field", self.dialect, command=c.name, span=c.span)
-        first = exp.Window(this=exp.RowNumber(), partition_by=[as_text(v) for v in values],
-                           order=exp.Order(expressions=[exp.Ordered(this=col("_ord"))]))
-        numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(first, "_first", quoted=True))
-                             .from_(rel.name), rel)
-        present = [exp.Not(this=exp.Is(this=v.sql, expression=exp.Null())) for v in values]
-        body = exp.select(*self._all(rel)).from_(numbered.name) \
-            .where(exp.and_(exp.EQ(this=col("_first"), expression=exp.Literal.number(1)), *present))
+        texts = [as_text(v) for v in values]
+        missing = exp.or_(*[exp.Is(this=t.copy(), expression=exp.Null()) for t in texts])
+        in_order = exp.Order(expressions=[exp.Ordered(this=col("_ord"))])
+        if c.consecutive:
+            # A result is dropped when its values equal those of the last result that had them all.
+            key = exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())],
+                           default=fn("list_value", *[t.copy() for t in texts]))
+            before = exp.Window(this=exp.IgnoreNulls(this=exp.Lag(this=key)),
+                                order=in_order)
+            numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(key.copy(), "_key", quoted=True),
+                                                         exp.alias_(before, "_before", quoted=True))
+                                 .from_(rel.name), rel)
+            kept = exp.and_(exp.Not(this=exp.Is(this=col("_key"), expression=exp.Null())),
+                            exp.or_(exp.Is(this=col("_before"), expression=exp.Null()),
+                                    exp.NEQ(this=col("_key"), expression=col("_before"))))
+        else:
+            first = exp.Window(this=exp.RowNumber(), partition_by=texts, order=in_order)
+            numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(first, "_first", quoted=True))
+                                 .from_(rel.name), rel)
+            kept = exp.and_(exp.LTE(this=col("_first"), expression=exp.Literal.number(c.count)),
+                            exp.Not(this=exp.Paren(this=missing.copy())))
+        if c.keepempty:
+            kept = exp.or_(kept, missing.copy())
+        body = exp.select(*self._all(rel)).from_(numbered.name).where(kept)
         return self._add(name, body, rel)
+
+    def _TopCommand(self, c: TopCommand, rel, name):
+        o = dict(c.opts)
+        if o.get("useother"):
+            raise unsupported(f"{c.name} useother=t", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        by = {b: ref(b, c) for b in c.by}
+        values = {f: ref(f, c) for f in c.fields}
+        if any(v.type == "mv" for v in [*by.values(), *values.values()]):
+            raise unsupported(f"{c.name} of a multivalue field", self.dialect, command=c.name, span=c.span)
+        keys = {**by, **values}
+        present = exp.and_(*[exp.Not(this=exp.Is(this=as_text(v), expression=exp.Null())) for v in keys.values()])
+        counted = self._add(name + "_c", exp.select(*[exp.alias_(as_text(v), k, quoted=True) for k, v in keys.items()],
+                                                   exp.alias_(exp.Count(this=exp.Star()), "_n", quoted=True),
+                                                   exp.alias_(exp.Min(this=col("_ord")), "_seen", quoted=True))
+                            .from_(rel.name).where(present).group_by(*[as_text(v) for v in keys.values()]),
+                            rel, columns={}, events=False, hidden=set(), table=True)
+        group = [col(b) for b in by] or None
+        # Most common first (least for rare); equal counts in the order their values first came.
+        rank = exp.Window(this=exp.RowNumber(), partition_by=group, order=exp.Order(expressions=[
+            exp.Ordered(this=col("_n"), desc=not c.ascending), exp.Ordered(this=col("_seen"))]))
+        total = exp.Window(this=exp.Sum(this=col("_n")), partition_by=[col(b) for b in by] or None)
+        ranked = self._add(name + "_r", exp.select(exp.Star(), exp.alias_(rank, "_rank", quoted=True),
+                                                   exp.alias_(total, "_total", quoted=True)).from_(counted.name),
+                           counted)
+        outputs, columns = [col(k) for k in keys], {k: "str" for k in keys}
+        if o.get("showcount", True):
+            outputs.append(exp.alias_(col("_n"), o.get("countfield", "count"), quoted=True))
+            columns[o.get("countfield", "count")] = "num"
+        if o.get("showperc", True):
+            percent = fn("printf", exp.Literal.string("%.6f"),
+                         exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=col("_n")),
+                                 expression=col("_total")))
+            outputs.append(exp.alias_(percent, o.get("percentfield", "percent"), quoted=True))
+            columns[o.get("percentfield", "percent")] = "str"
+        order = [exp.Ordered(this=sort_key(Value(col(b), "str"))) for b in by] + [exp.Ordered(this=col("_rank"))]
+        numbered = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
+        body = exp.select(exp.alias_(numbered, "_ord", quoted=True), *outputs).from_(ranked.name)
+        limit = o.get("limit", 10)
+        if limit:
+            body = body.where(exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit)))
+        return self._add(name, body, ranked, columns=columns)
+
+    _RareCommand = _TopCommand
 
     def _StatsCommand(self, c: StatsCommand, rel, name):
         if c.allnum or c.dedup_splitvals:
