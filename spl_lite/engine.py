@@ -128,6 +128,8 @@ class Engine:
             kb.add(Path(p))
         compiled = kb.compile(_Env(self, self.now, validating=True))
         self.knowledge_warnings += kb.warnings
+        # The fields search-time knowledge defines (or redefines), whatever the sourcetype.
+        self.knowledge_fields = frozenset(name for k in compiled.values() if k is not None for name in k.fields)
         if all(v is None for v in compiled.values()):
             return None
         return attach(compiled)
@@ -174,10 +176,6 @@ class Engine:
                 body["_time"] = t
             made.append(make_event(body, raw, origins))
         return self.store.add(made)
-
-    def has_knowledge(self) -> bool:
-        """Whether search-time knowledge (the add-on, --props) adds fields to events."""
-        return self._decorate is not None
 
     def clear(self) -> None:
         """Forget every loaded event (macros, knowledge and limits stay)."""

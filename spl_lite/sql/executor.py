@@ -39,12 +39,10 @@ class SqlExecutor:
 
     # -------------------------------------------------------------- compile time
     def translate(self, query):
-        if self.engine.has_knowledge():
-            raise Unsupported(f"Search-time knowledge (the add-on's fields, --props) is not supported on "
-                              f"{self.name} yet.", command="search", hint="use --no-addons, or --engine memory")
         now = self.engine.now if self.engine.now is not None else int(time.time())
         try:
-            return Translator(self.name, now, query.time_range()).translate(query.commands)
+            return Translator(self.name, now, query.time_range(), self.engine.knowledge_fields) \
+                .translate(query.commands)
         except SplError as e:
             raise e.with_query(query.expanded) from None
 
@@ -78,6 +76,7 @@ class SqlExecutor:
             return self._db
         duckdb = require("duckdb", "duckdb")
         db = duckdb.connect()
+        db.execute("SET TimeZone = 'UTC'")  # times are UTC, as everywhere in spl_lite
         for mode in ("auto", "num", "str", "ip"):
             db.create_function(f"spl_sort_key_{mode}", _SORT_KEYS[mode], ["VARCHAR"], "VARCHAR")
         db.execute(f"CREATE TABLE {EVENTS} (_ord BIGINT, _time DOUBLE, _raw VARCHAR, \"index\" VARCHAR, "

@@ -7,10 +7,12 @@ its span) before any work starts: an executor says what it cannot do, it never a
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from ..commands.convert import ConvertCommand
 from ..commands.dedup import DedupCommand
 from ..commands.eval import EvalCommand
 from ..commands.eventstats import StreamstatsCommand
@@ -29,7 +31,7 @@ from ..commands.where import WhereCommand
 from ..errors import SplError
 from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
-from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key
+from .values import NULL, Value, as_number, as_text, col, fn, is_true, json_field, sort_key
 
 EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
 METADATA = ("_time", "index", "sourcetype", "source", "host")
@@ -53,8 +55,9 @@ class Translation:
 
 
 class Translator:
-    def __init__(self, dialect: str, now: float, time_range=(None, None)):
+    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge_fields=frozenset()):
         self.dialect, self.now, self.time_range = dialect, now, time_range
+        self.knowledge_fields = knowledge_fields  # defined by search-time knowledge: not translated yet
         self.ctes: list[tuple[str, exp.Expression]] = []
 
     def translate(self, commands) -> Translation:
@@ -62,6 +65,7 @@ class Translator:
         for i, c in enumerate(commands):
             if isinstance(c, UnsupportedCommand):
                 raise c.error_now()  # not a gap of this engine: spl_lite has no such command yet
+            self.command = c.name
             method = getattr(self, "_" + type(c).__name__, None)
             if method is None:
                 raise unsupported(f"The '{c.name}' command", self.dialect, command=c.name, span=c.span)
@@ -85,8 +89,11 @@ class Translator:
                 return NULL
             if name in METADATA or name == "_raw":
                 return Value(col(name), "num" if name == "_time" else "str")
+            if name in self.knowledge_fields:
+                raise unsupported(f"The field '{name}', which search-time knowledge (the add-on, --props) "
+                                  "defines,", self.dialect, command=self.command, span=getattr(node, "span", None))
             if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
-                raise unsupported(f"The field '{name}'", self.dialect, command="search",
+                raise unsupported(f"The field '{name}'", self.dialect, command=self.command,
                                   span=getattr(node, "span", None))
             return Value(json_field(col("_raw"), name), "str")
         return resolve
@@ -95,6 +102,18 @@ class Translator:
         """Every column the relation carries, to pass along unchanged."""
         base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
         return [col(n) for n in base if n not in skip] + [col(n) for n in rel.columns if n not in skip]
+
+    def _set(self, name: str, rel: Relation, values: dict) -> Relation:
+        """Fields set to new values (a dict field -> Value): one that exists keeps its place among
+        the columns, a new one comes last, as writing a field of an event does."""
+        columns = dict(rel.columns)
+        for target, v in values.items():
+            columns[target] = "str" if v.type == "null" else v.type
+        base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
+        body = exp.select(*[col(n) for n in base],
+                          *[exp.alias_(values[k].sql, k, quoted=True) if k in values else col(k) for k in columns]) \
+            .from_(rel.name)
+        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(values))
 
     def _add(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
         self.ctes.append((name, body))
@@ -137,12 +156,7 @@ class Translator:
             v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(a.expr)
             if v.type == "bool":
                 raise unsupported("A Boolean result", self.dialect, command=c.name, span=a.span)
-            columns = dict(rel.columns)
-            columns.pop(a.target, None)
-            columns[a.target] = "str" if v.type == "null" else v.type
-            body = exp.select(*self._all(rel, skip=(a.target,)), exp.alias_(v.sql, a.target, quoted=True)) \
-                .from_(rel.name)
-            rel = self._add(f"{name}_{i}", body, rel, columns=columns, hidden=rel.hidden - {a.target})
+            rel = self._set(f"{name}_{i}", rel, {a.target: v})
         return rel
 
     def _TableCommand(self, c: TableCommand, rel, name):
@@ -327,32 +341,40 @@ class Translator:
             # Events missing a BY field pass through without the running count.
             missing = exp.or_(*[exp.Is(this=v.sql.copy(), expression=exp.Null()) for v in keys])
             count = exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=count)
-        columns = {k: t for k, t in rel.columns.items()}
-        outputs = [a.alias or a.text for a in c.aggregates]
-        for out in outputs:
-            columns.pop(out, None)
-            columns[out] = "num"
-        body = exp.select(*self._all(rel, skip=tuple(outputs)),
-                          *[exp.alias_(count.copy(), out, quoted=True) for out in outputs]).from_(rel.name)
-        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(outputs))
+        return self._set(name, rel, {a.alias or a.text: Value(count.copy(), "num") for a in c.aggregates})
 
     def _FillnullCommand(self, c: FillnullCommand, rel, name):
         if not c.fields:
             raise unsupported("fillnull without a field list", self.dialect, command=c.name, span=c.span)
         ref = self.ref(rel)
-        columns = dict(rel.columns)
-        filled = []
+        filled = {}
         for f in dict.fromkeys(c.fields):
             v = ref(f, c)
             if v.type not in ("str", "null"):
                 # A number keeps its type where present and would become text where filled.
                 raise unsupported("fillnull of a field that is not text", self.dialect, command=c.name, span=c.span)
-            filled.append(exp.alias_(exp.Coalesce(this=as_text(v), expressions=[exp.Literal.string(c.value)]),
-                                     f, quoted=True))
-            columns.pop(f, None)
-            columns[f] = "str"
-        body = exp.select(*self._all(rel, skip=tuple(c.fields)), *filled).from_(rel.name)
-        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(c.fields))
+            filled[f] = Value(exp.Coalesce(this=as_text(v), expressions=[exp.Literal.string(c.value)]), "str")
+        return self._set(name, rel, filled)
+
+    def _ConvertCommand(self, c: ConvertCommand, rel, name):
+        if re.search(r"%[^YmdHMSyjpIbBaAe%]", c.timeformat):
+            raise unsupported(f"convert timeformat=\"{c.timeformat}\"", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        for i, item in enumerate(c.items):
+            source, target = item.field.text, (item.alias.text if item.alias else item.field.text)
+            if item.func.lower() != "ctime" or "*" in source:
+                raise unsupported(f"convert {item.func}()", self.dialect, command=c.name, span=item.span)
+            v = ref(source, item)
+            if v.type not in ("str", "num", "null"):
+                raise unsupported("convert of a multivalue field", self.dialect, command=c.name, span=item.span)
+            n = as_number(v)
+            text = fn("strftime", fn("to_timestamp", n), exp.Literal.string(c.timeformat))
+            # A value that is not a number stays as it was (under an alias, nothing is set).
+            otherwise = ref(target, item).sql if item.alias else as_text(v)
+            value = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n.copy(), expression=exp.Null())),
+                                         true=text)], default=otherwise)
+            rel = self._set(f"{name}_{i}", rel, {target: Value(value, "str")})
+        return rel
 
     def _aggregate(self, agg: ast.StatsAgg, ref, c) -> tuple[exp.Expression, str]:
         func = agg.func.lower()
@@ -365,6 +387,8 @@ class Translator:
             return (exp.Count(this=exp.Star()) if v is None else exp.Count(this=v.sql)), "num"
         if func in ("dc", "distinct_count") and v is not None:
             return exp.Count(this=exp.Distinct(expressions=[as_text(v)])), "num"
+        if func in ("min", "max") and v is not None and v.type == "num":
+            return (exp.Min if func == "min" else exp.Max)(this=v.sql), "num"
         if func == "values" and v is not None:
             # Distinct values sorted as text (by bytes): 10 before 9.
             return fn("list_sort", fn("list_distinct", fn("list", as_text(v)))), "mv"
@@ -379,12 +403,10 @@ def to_sql(query, dialect: str = "duckdb") -> str:
     """The SQL a compiled search translates to, in a dialect, for users to read or run."""
     if dialect != "duckdb":
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
-    if query.engine.has_knowledge():
-        raise unsupported("Search-time knowledge (the add-on's fields, --props)", dialect, command="search",
-                          span=None)
     now = query.engine.now if query.engine.now is not None else 0
     try:
-        translation = Translator(dialect, now, query.time_range()).translate(query.commands)
+        translation = Translator(dialect, now, query.time_range(), query.engine.knowledge_fields) \
+            .translate(query.commands)
     except SplError as e:
         raise e.with_query(query.expanded) from None
     return translation.sql.sql(dialect=dialect, pretty=True)
