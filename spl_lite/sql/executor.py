@@ -47,7 +47,17 @@ class SqlExecutor:
             raise e.with_query(query.expanded) from None
 
     def check(self, query) -> None:
-        self.translate(query)
+        translation = self.translate(query)
+        if translation.regexes:
+            db = require("duckdb", "duckdb").connect()
+            for pattern, command in translation.regexes:
+                try:
+                    db.execute("SELECT regexp_matches('', ?)", [pattern])
+                except Exception as e:  # noqa: BLE001 - DuckDB's errors have no common base here
+                    raise Unsupported(f"This regular expression is not supported on {self.name} (RE2 has no "
+                                      f"look-around or back-reference): {str(e).splitlines()[0]}",
+                                      command=command.name, span=command.span,
+                                      hint="run it with --engine memory").with_query(query.expanded) from None
 
     def validate_subsearch(self, pipeline, env) -> None:
         raise Unsupported(f"A subsearch is not supported on {self.name} yet.", command="search",

@@ -21,6 +21,7 @@ from ..commands.fillnull import FillnullCommand
 from ..commands.head import HeadCommand
 from ..commands.makeresults import MakeresultsCommand
 from ..commands.rename import RenameCommand
+from ..commands.rex import RegexCommand, RexCommand
 from ..commands.search import SearchCommand
 from ..commands.sort import SortCommand
 from ..commands.stats import StatsCommand
@@ -29,6 +30,7 @@ from ..commands.top import RareCommand, TopCommand
 from ..commands.unsupported import UnsupportedCommand
 from ..commands.where import WhereCommand
 from ..errors import SplError
+from ..runtime.regex import compile_regex
 from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .values import NULL, Value, as_number, as_text, col, fn, is_true, json_field, sort_key
@@ -52,12 +54,14 @@ class Translation:
     sql: exp.Expression
     columns: list[tuple[str, str]]  # output fields and their types, in order
     table: bool  # a table (table, stats); else events (makeresults, eval)
+    regexes: list = field(default_factory=list)  # (RE2 pattern, command) the engine must accept
 
 
 class Translator:
     def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge_fields=frozenset()):
         self.dialect, self.now, self.time_range = dialect, now, time_range
         self.knowledge_fields = knowledge_fields  # defined by search-time knowledge: not translated yet
+        self.regexes: list[tuple[str, object]] = []  # (RE2 pattern, command), for the executor to check
         self.ctes: list[tuple[str, exp.Expression]] = []
 
     def translate(self, commands) -> Translation:
@@ -78,7 +82,7 @@ class Translator:
         final = exp.select(*[col(n) for n, _ in outputs]).from_(rel.name).order_by(col("_ord"))
         for name, body in self.ctes:
             final = final.with_(name, as_=body)
-        return Translation(final, outputs, rel.table)
+        return Translation(final, outputs, rel.table, self.regexes)
 
     # -------------------------------------------------------------- fields
     def ref(self, rel: Relation):
@@ -355,6 +359,45 @@ class Translator:
                 raise unsupported("fillnull of a field that is not text", self.dialect, command=c.name, span=c.span)
             filled[f] = Value(exp.Coalesce(this=as_text(v), expressions=[exp.Literal.string(c.value)]), "str")
         return self._set(name, rel, filled)
+
+    def re2(self, pattern: str, c) -> str:
+        """A user's regex for the SQL engine's RE2; the executor checks RE2 accepts it before running."""
+        if re.search(r"\)[?*]|\)\{0|\|", pattern):
+            # A group that may not take part in the match: PCRE leaves the field alone, SQL gives "".
+            raise unsupported("A regex with optional groups or alternatives", self.dialect, command=c.name,
+                              span=c.span)
+        converted = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
+        self.regexes.append((converted, c))
+        return converted
+
+    def _RexCommand(self, c: RexCommand, rel, name):
+        if c.sed or c.max_match != 1:
+            raise unsupported("rex mode=sed or max_match", self.dialect, command=c.name, span=c.span)
+        v = self.ref(rel)(c.field, c)
+        if v.type not in ("str", "num"):
+            raise unsupported("rex on a field that is not text", self.dialect, command=c.name, span=c.span)
+        pattern = self.re2(c.pattern, c)
+        groups = compile_regex(c.pattern).groupindex
+        text, ref = as_text(v), self.ref(rel)
+        matched = exp.Coalesce(this=exp.RegexpLike(this=text, expression=exp.Literal.string(pattern)),
+                               expressions=[exp.false()])
+        # The fields of a match are set; without a match they keep what they had.
+        values = {g: Value(exp.Case(ifs=[exp.If(this=matched.copy(), true=exp.RegexpExtract(
+            this=text.copy(), expression=exp.Literal.string(pattern), group=exp.Literal.number(i)))],
+            default=as_text(ref(g, c))), "str") for g, i in groups.items()}
+        return self._set(name, rel, values)
+
+    def _RegexCommand(self, c: RegexCommand, rel, name):
+        v = self.ref(rel)(c.field, c)
+        if v.type not in ("str", "num", "null"):
+            raise unsupported("regex on a multivalue field", self.dialect, command=c.name, span=c.span)
+        hit = exp.RegexpLike(this=as_text(v), expression=exp.Literal.string(self.re2(c.pattern, c)))
+        if c.negate:
+            # regex f!="..." also keeps the results that have no f.
+            keep = exp.Not(this=exp.Coalesce(this=hit, expressions=[exp.false()]))
+        else:
+            keep = exp.Coalesce(this=hit, expressions=[exp.false()])
+        return self._add(name, exp.select(*self._all(rel)).from_(rel.name).where(keep), rel)
 
     def _ConvertCommand(self, c: ConvertCommand, rel, name):
         if re.search(r"%[^YmdHMSyjpIbBaAe%]", c.timeformat):
