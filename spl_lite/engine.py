@@ -128,8 +128,9 @@ class Engine:
             kb.add(Path(p))
         compiled = kb.compile(_Env(self, self.now, validating=True))
         self.knowledge_warnings += kb.warnings
-        # The fields search-time knowledge defines (or redefines), whatever the sourcetype.
-        self.knowledge_fields = frozenset(name for k in compiled.values() if k is not None for name in k.fields)
+        # Per sourcetype ("*" for the others), what search-time knowledge defines: SQL executors
+        # translate these definitions.
+        self.knowledge = {st: k for st, k in compiled.items() if k is not None}
         if all(v is None for v in compiled.values()):
             return None
         return attach(compiled)

@@ -35,7 +35,7 @@ class Rule:
     level: int
     kind: str
     data: object
-
+    node: object = None  # an EVAL's expression, for executors that translate it
 
 @dataclass
 class LookupRule:
@@ -270,7 +270,7 @@ class Knowledge:
             name = key[len("EVAL-"):]
             node = parse_expression(value)
             refs = sorted(field_refs(node))
-            rules[name] = Rule(EVAL, "eval", (compile_expr(node, env, "eval"), refs))
+            rules[name] = Rule(EVAL, "eval", (compile_expr(node, env, "eval"), refs), node)
         elif key.startswith("EXTRACT-"):
             m = re.match(r"(.*?)\s+in\s+(\S+)\s*\Z", value, re.S)
             pattern, source = (m.group(1), m.group(2)) if m else (value, "_raw")

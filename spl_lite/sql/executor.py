@@ -41,7 +41,7 @@ class SqlExecutor:
     def translate(self, query):
         now = self.engine.now if self.engine.now is not None else int(time.time())
         try:
-            return Translator(self.name, now, query.time_range(), self.engine.knowledge_fields) \
+            return Translator(self.name, now, query.time_range(), self.engine.knowledge) \
                 .translate(query.commands)
         except SplError as e:
             raise e.with_query(query.expanded) from None

@@ -112,6 +112,11 @@ class ExpressionTranslator:
         if name in ("isnull", "isnotnull") and len(args) == 1:
             test = exp.Is(this=self.value(args[0]).sql, expression=exp.Null())
             return Value(test if name == "isnull" else exp.Not(this=test), "bool")
+        if name == "like" and len(args) == 2:
+            v, pattern = self.value(args[0]), self.value(args[1])
+            if "mv" in (v.type, pattern.type):
+                raise self.no("like() of a multivalue", node)
+            return Value(exp.Like(this=as_text(v), expression=as_text(pattern)), "bool")
         if name in ("lower", "upper") and len(args) == 1:
             v = self.value(args[0])
             if v.type != "str":

@@ -33,6 +33,7 @@ from ..errors import SplError
 from ..runtime.regex import compile_regex
 from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
+from .knowledge import KnowledgeFields
 from .values import NULL, Value, as_number, as_text, col, fn, is_true, json_field, sort_key
 
 EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
@@ -58,9 +59,10 @@ class Translation:
 
 
 class Translator:
-    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge_fields=frozenset()):
+    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None):
         self.dialect, self.now, self.time_range = dialect, now, time_range
-        self.knowledge_fields = knowledge_fields  # defined by search-time knowledge: not translated yet
+        self.knowledge = KnowledgeFields(knowledge or {}, dialect, self.raw)
+        self.command = "search"
         self.regexes: list[tuple[str, object]] = []  # (RE2 pattern, command), for the executor to check
         self.ctes: list[tuple[str, exp.Expression]] = []
 
@@ -86,21 +88,30 @@ class Translator:
 
     # -------------------------------------------------------------- fields
     def ref(self, rel: Relation):
-        def resolve(name: str, node=None) -> Value:
+        def column(name: str) -> Value | None:
             if name in rel.columns:
                 return Value(col(name), rel.columns[name])
-            if not rel.events or name in rel.hidden:
+            return NULL if name in rel.hidden else None
+
+        def resolve(name: str, node=None) -> Value:
+            set_by_search = column(name)
+            if set_by_search is not None:
+                return set_by_search
+            if not rel.events:
                 return NULL
-            if name in METADATA or name == "_raw":
-                return Value(col(name), "num" if name == "_time" else "str")
-            if name in self.knowledge_fields:
-                raise unsupported(f"The field '{name}', which search-time knowledge (the add-on, --props) "
-                                  "defines,", self.dialect, command=self.command, span=getattr(node, "span", None))
-            if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
-                raise unsupported(f"The field '{name}'", self.dialect, command=self.command,
-                                  span=getattr(node, "span", None))
-            return Value(json_field(col("_raw"), name), "str")
+            if self.knowledge.defines(name):
+                return self.knowledge.value(name, column, self.command, node)
+            return self.raw(name, node)
         return resolve
+
+    def raw(self, name: str, node=None) -> Value:
+        """A field of the event itself: its metadata or its JSON, as Splunk extracts it."""
+        if name in METADATA or name == "_raw":
+            return Value(col(name), "num" if name == "_time" else "str")
+        if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
+            raise unsupported(f"The field '{name}'", self.dialect, command=self.command,
+                              span=getattr(node, "span", None))
+        return Value(json_field(col("_raw"), name), "str")
 
     def _all(self, rel: Relation, skip=()) -> list[exp.Expression]:
         """Every column the relation carries, to pass along unchanged."""
@@ -448,7 +459,7 @@ def to_sql(query, dialect: str = "duckdb") -> str:
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
     now = query.engine.now if query.engine.now is not None else 0
     try:
-        translation = Translator(dialect, now, query.time_range(), query.engine.knowledge_fields) \
+        translation = Translator(dialect, now, query.time_range(), query.engine.knowledge) \
             .translate(query.commands)
     except SplError as e:
         raise e.with_query(query.expanded) from None
