@@ -47,6 +47,8 @@ class LookupRule:
     match: object
     max_matches: int
     memo: dict = field(default_factory=dict)  # input values -> matching rows
+    wildcard: tuple = ()  # columns whose cells may hold * (match_type = WILDCARD(...))
+    case_sensitive: bool = True
 
 
 class SourcetypeKnowledge:
@@ -312,7 +314,8 @@ class Knowledge:
             raise ValueError(f"lookup table '{filename}' not found in {', '.join(map(str, self.lookup_dirs))}")
         table = LookupTable.read(path)
         match = table.matcher([c for c, _ in inputs], wildcard, case_sensitive)
-        return LookupRule(name, table, inputs, outputs, new_only, match, max_matches)
+        return LookupRule(name, table, inputs, outputs, new_only, match, max_matches, wildcard=wildcard,
+                          case_sensitive=case_sensitive)
 
 
 def attach(knowledge_by_sourcetype: dict):

@@ -71,7 +71,10 @@ class SqlExecutor:
         translation = self.translate(query)
         sql = translation.sql.sql(dialect=self.name)
         started = time.perf_counter()
-        cursor = self._connection().execute(sql)
+        db = self._connection()
+        for name, table in translation.tables:
+            _lookup_table(db, name, table)
+        cursor = db.execute(sql)
         rows = [{name: _output(value, kind) for (name, kind), value in zip(translation.columns, row)}
                 for row in cursor.fetchall()]
         result = Result.from_events(rows, tabular=translation.table, warnings=list(query.warnings))
@@ -101,6 +104,16 @@ class SqlExecutor:
             db.executemany(f"INSERT INTO {EVENTS} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self._db, self._loaded = db, (id(store), len(store))
         return db
+
+
+def _lookup_table(db, name: str, table) -> None:
+    """A lookup file as a table: its columns as text, and _row, the order of its rows."""
+    columns = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" VARCHAR' for c in table.columns)
+    db.execute(f'CREATE OR REPLACE TABLE "{name}" (_row BIGINT{", " + columns if columns else ""})')
+    if table.rows:
+        marks = ", ".join("?" for _ in range(len(table.columns) + 1))
+        db.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
+                       [(i, *[r.get(c) for c in table.columns]) for i, r in enumerate(table.rows)])
 
 
 def _output(value, kind: str):

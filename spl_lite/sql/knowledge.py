@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..knowledge import ALIAS, EVAL
+from ..knowledge import ALIAS, EVAL, LOOKUP
 from .expressions import ExpressionTranslator, unsupported
-from .values import NULL, Value, col
+from .values import NULL, Value, col, fn
 
 MAX_DEPTH = 20  # definitions that refer to definitions, at most this deep
 
@@ -16,6 +16,7 @@ MAX_DEPTH = 20  # definitions that refer to definitions, at most this deep
 class KnowledgeFields:
     def __init__(self, knowledge: dict, dialect: str, raw):
         self.knowledge, self.dialect, self.raw = knowledge, dialect, raw  # raw(name, node) -> Value
+        self.tables: dict[int, tuple[str, object]] = {}  # lookup files the query reads: id -> (table, LookupTable)
 
     def defines(self, name: str) -> bool:
         return any(name in k.fields for k in self.knowledge.values())
@@ -55,8 +56,48 @@ class KnowledgeFields:
             ref = lambda n, nd=None: self._view(k, n, EVAL, column, command, node, depth + 1)  # noqa: E731
             v = ExpressionTranslator(ref, self.dialect, command).value(rule.node)
             return NULL if v.type == "bool" else v  # a Boolean cannot be stored in a field
+        if rule.kind == "lookup":
+            return self._lookup(k, name, *rule.data, column=column, command=command, node=node, depth=depth)
         raise unsupported(f"The field '{name}', which search-time knowledge defines with {rule.kind},",
                           self.dialect, command=command, span=getattr(node, "span", None))
+
+    def _lookup(self, k, name, rule, output, target, *, column, command, node, depth) -> Value:
+        """The first row of the lookup file (in file order) whose input columns match the event's
+        fields, exactly or by a * pattern in a WILDCARD() column; the event's own value otherwise."""
+        keys = [tuple(r.get(c) if rule.case_sensitive or r.get(c) is None else str(r.get(c)).lower()
+                      for c, _ in rule.inputs) for r in rule.table.rows]
+        one_match = rule.max_matches == 1 or (not rule.wildcard and len(set(keys)) == len(keys))
+        if not one_match or any(isinstance(r.get(output), list) for r in rule.table.rows):
+            raise unsupported(f"The field '{name}' (a lookup that can give several values)", self.dialect,
+                              command=command, span=getattr(node, "span", None))
+        table = self.tables.setdefault(id(rule), (f"lookup_{len(self.tables)}", rule.table))[0]
+        own = self.raw(target, node)
+        tests = []
+        for lookup_column, event_field in rule.inputs:
+            v = self._view(k, event_field, LOOKUP, column, command, node, depth + 1)
+            if v.type not in ("str", "null"):
+                raise unsupported(f"The field '{name}' (a lookup on a number)", self.dialect, command=command,
+                                  span=getattr(node, "span", None))
+            cell, value = exp.column(lookup_column, table="l", quoted=True), v.sql
+            if not rule.case_sensitive:
+                cell, value = exp.Lower(this=cell), exp.Lower(this=value)
+            equal = exp.EQ(this=value, expression=cell)
+            if lookup_column in rule.wildcard:
+                pattern = fn("replace", fn("replace", fn("replace", cell.copy(), exp.Literal.string("%"),
+                                                         exp.Literal.string("\\%")),
+                                           exp.Literal.string("_"), exp.Literal.string("\\_")),
+                             exp.Literal.string("*"), exp.Literal.string("%"))
+                like = exp.Escape(this=exp.Like(this=value.copy(), expression=pattern),
+                                  expression=exp.Literal.string("\\"))
+                equal = exp.Case(ifs=[exp.If(this=fn("contains", cell.copy(), exp.Literal.string("*")), true=like)],
+                                 default=equal)
+            tests.append(equal)
+        first = exp.select(exp.column(output, table="l", quoted=True)).from_(exp.alias_(exp.to_table(table), "l")) \
+            .where(exp.and_(*tests)).order_by(exp.column("_row", table="l")).limit(1)
+        found = exp.Coalesce(this=exp.Subquery(this=first), expressions=[own.sql])
+        if rule.new_only:  # OUTPUTNEW leaves a field the event already has
+            found = exp.Coalesce(this=own.sql.copy(), expressions=[found])
+        return Value(found, "str")
 
     def _view(self, k, name, level, column, command, node, depth) -> Value:
         """A field as the knowledge steps before ``level`` leave it."""

@@ -56,6 +56,7 @@ class Translation:
     columns: list[tuple[str, str]]  # output fields and their types, in order
     table: bool  # a table (table, stats); else events (makeresults, eval)
     regexes: list = field(default_factory=list)  # (RE2 pattern, command) the engine must accept
+    tables: list = field(default_factory=list)  # (table name, LookupTable) the engine must hold
 
 
 class Translator:
@@ -84,7 +85,7 @@ class Translator:
         final = exp.select(*[col(n) for n, _ in outputs]).from_(rel.name).order_by(col("_ord"))
         for name, body in self.ctes:
             final = final.with_(name, as_=body)
-        return Translation(final, outputs, rel.table, self.regexes)
+        return Translation(final, outputs, rel.table, self.regexes, list(self.knowledge.tables.values()))
 
     # -------------------------------------------------------------- fields
     def ref(self, rel: Relation):
