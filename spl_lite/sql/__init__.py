@@ -2,6 +2,7 @@
 printed for Spark, Trino (Athena, CloudTrail Lake) and Databricks."""
 from __future__ import annotations
 
-from .executor import DIALECTS, RUNNABLE, SqlExecutor
+from .executor import RUNNABLE, SqlExecutor
+from .translate import DIALECTS, to_sql
 
-__all__ = ["DIALECTS", "RUNNABLE", "SqlExecutor"]
+__all__ = ["DIALECTS", "RUNNABLE", "SqlExecutor", "to_sql"]

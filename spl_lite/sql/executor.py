@@ -14,7 +14,7 @@ from ..result import Result
 from ..runtime.values import output_value, raw_text, sort_key_auto, to_number
 from ..runtime.values.event import ORIGIN
 from .expressions import Unsupported
-from .translate import DIALECTS, EVENTS, Translator
+from .translate import EVENTS, Translator
 
 RUNNABLE = ("duckdb",)
 

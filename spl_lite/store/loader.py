@@ -6,7 +6,6 @@ loads. CloudTrail digest files are skipped. The garbage collector is paused whil
 from __future__ import annotations
 
 import gc
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,7 +265,7 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[d
             continue
         try:
             rec = loads(view[start:end])
-        except orjson.JSONDecodeError as e:
+        except orjson.JSONDecodeError:
             if not data[start:end].strip():
                 continue
             try:

@@ -1,0 +1,186 @@
+"""The commands beyond the core ones, as SQL: dedup, top/rare, streamstats count, fillnull,
+convert ctime(), rex and regex. A mixin of the Translator, one method per command."""
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from ..commands.convert import ConvertCommand
+from ..commands.dedup import DedupCommand
+from ..commands.eventstats import StreamstatsCommand
+from ..commands.fillnull import FillnullCommand
+from ..commands.rex import RegexCommand, RexCommand
+from ..commands.top import TopCommand
+from ..runtime.regex import compile_regex
+from .expressions import unsupported
+from .values import Value, as_number, as_text, col, fn, sort_key
+
+
+class MoreCommands:
+    def _DedupCommand(self, c: DedupCommand, rel, name):
+        if c.keepevents or c.sortby:
+            raise unsupported("dedup keepevents= or sortby", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        values = [ref(f, c) for f in c.fields]
+        if any(v.type == "mv" for v in values):
+            raise unsupported("dedup of a multivalue field", self.dialect, command=c.name, span=c.span)
+        texts = [as_text(v) for v in values]
+        missing = exp.or_(*[exp.Is(this=t.copy(), expression=exp.Null()) for t in texts])
+        in_order = exp.Order(expressions=[exp.Ordered(this=col("_ord"))])
+        if c.consecutive:
+            # A result is dropped when its values equal those of the last result that had them all.
+            key = exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())],
+                           default=fn("list_value", *[t.copy() for t in texts]))
+            before = exp.Window(this=exp.IgnoreNulls(this=exp.Lag(this=key)),
+                                order=in_order)
+            numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(key.copy(), "_key", quoted=True),
+                                                         exp.alias_(before, "_before", quoted=True))
+                                 .from_(rel.name), rel)
+            kept = exp.and_(exp.Not(this=exp.Is(this=col("_key"), expression=exp.Null())),
+                            exp.or_(exp.Is(this=col("_before"), expression=exp.Null()),
+                                    exp.NEQ(this=col("_key"), expression=col("_before"))))
+        else:
+            first = exp.Window(this=exp.RowNumber(), partition_by=texts, order=in_order)
+            numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(first, "_first", quoted=True))
+                                 .from_(rel.name), rel)
+            kept = exp.and_(exp.LTE(this=col("_first"), expression=exp.Literal.number(c.count)),
+                            exp.Not(this=exp.Paren(this=missing.copy())))
+        if c.keepempty:
+            kept = exp.or_(kept, missing.copy())
+        body = exp.select(*self._all(rel)).from_(numbered.name).where(kept)
+        return self._add(name, body, rel)
+
+    def _TopCommand(self, c: TopCommand, rel, name):
+        o = dict(c.opts)
+        if o.get("useother"):
+            raise unsupported(f"{c.name} useother=t", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        by = {b: ref(b, c) for b in c.by}
+        values = {f: ref(f, c) for f in c.fields}
+        if any(v.type == "mv" for v in [*by.values(), *values.values()]):
+            raise unsupported(f"{c.name} of a multivalue field", self.dialect, command=c.name, span=c.span)
+        keys = {**by, **values}
+        present = exp.and_(*[exp.Not(this=exp.Is(this=as_text(v), expression=exp.Null())) for v in keys.values()])
+        counted = self._add(name + "_c", exp.select(*[exp.alias_(as_text(v), k, quoted=True) for k, v in keys.items()],
+                                                   exp.alias_(exp.Count(this=exp.Star()), "_n", quoted=True),
+                                                   exp.alias_(exp.Min(this=col("_ord")), "_seen", quoted=True))
+                            .from_(rel.name).where(present).group_by(*[as_text(v) for v in keys.values()]),
+                            rel, columns={}, events=False, hidden=set(), table=True)
+        group = [col(b) for b in by] or None
+        # Most common first (least for rare); equal counts in the order their values first came.
+        rank = exp.Window(this=exp.RowNumber(), partition_by=group, order=exp.Order(expressions=[
+            exp.Ordered(this=col("_n"), desc=not c.ascending), exp.Ordered(this=col("_seen"))]))
+        total = exp.Window(this=exp.Sum(this=col("_n")), partition_by=[col(b) for b in by] or None)
+        ranked = self._add(name + "_r", exp.select(exp.Star(), exp.alias_(rank, "_rank", quoted=True),
+                                                   exp.alias_(total, "_total", quoted=True)).from_(counted.name),
+                           counted)
+        outputs, columns = [col(k) for k in keys], {k: "str" for k in keys}
+        if o.get("showcount", True):
+            outputs.append(exp.alias_(col("_n"), o.get("countfield", "count"), quoted=True))
+            columns[o.get("countfield", "count")] = "num"
+        if o.get("showperc", True):
+            percent = fn("printf", exp.Literal.string("%.6f"),
+                         exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=col("_n")),
+                                 expression=col("_total")))
+            outputs.append(exp.alias_(percent, o.get("percentfield", "percent"), quoted=True))
+            columns[o.get("percentfield", "percent")] = "str"
+        order = [exp.Ordered(this=sort_key(Value(col(b), "str"))) for b in by] + [exp.Ordered(this=col("_rank"))]
+        numbered = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
+        body = exp.select(exp.alias_(numbered, "_ord", quoted=True), *outputs).from_(ranked.name)
+        limit = o.get("limit", 10)
+        if limit:
+            body = body.where(exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit)))
+        return self._add(name, body, ranked, columns=columns)
+
+    _RareCommand = _TopCommand
+
+    def _StreamstatsCommand(self, c: StreamstatsCommand, rel, name):
+        plain = c.window == 0 and not c.reset_on_change and not c.allnum
+        if not plain or any(a.func.lower() not in ("count", "c") or a.arg is not None for a in c.aggregates):
+            raise unsupported("streamstats other than a running count", self.dialect, command=c.name,
+                              span=c.span)
+        ref = self.ref(rel)
+        keys = [ref(b, c) for b in c.by]
+        if any(v.type == "mv" for v in keys):
+            raise unsupported("streamstats by a multivalue field", self.dialect, command=c.name, span=c.span)
+        running = exp.Window(this=exp.RowNumber(), partition_by=[as_text(v) for v in keys] or None,
+                             order=exp.Order(expressions=[exp.Ordered(this=col("_ord"))]))
+        count = running if c.current else exp.Sub(this=running, expression=exp.Literal.number(1))
+        if keys:
+            # Events missing a BY field pass through without the running count.
+            missing = exp.or_(*[exp.Is(this=v.sql.copy(), expression=exp.Null()) for v in keys])
+            count = exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=count)
+        return self._set(name, rel, {a.alias or a.text: Value(count.copy(), "num") for a in c.aggregates})
+
+    def _FillnullCommand(self, c: FillnullCommand, rel, name):
+        if not c.fields:
+            raise unsupported("fillnull without a field list", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        filled = {}
+        for f in dict.fromkeys(c.fields):
+            v = ref(f, c)
+            if v.type not in ("str", "null"):
+                # A number keeps its type where present and would become text where filled.
+                raise unsupported("fillnull of a field that is not text", self.dialect, command=c.name, span=c.span)
+            filled[f] = Value(exp.Coalesce(this=as_text(v), expressions=[exp.Literal.string(c.value)]), "str")
+        return self._set(name, rel, filled)
+
+    def re2(self, pattern: str, c) -> str:
+        """A user's regex for the SQL engine's RE2; the executor checks RE2 accepts it before running."""
+        if re.search(r"\)[?*]|\)\{0|\|", pattern):
+            # A group that may not take part in the match: PCRE leaves the field alone, SQL gives "".
+            raise unsupported("A regex with optional groups or alternatives", self.dialect, command=c.name,
+                              span=c.span)
+        converted = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
+        self.regexes.append((converted, c))
+        return converted
+
+    def _RexCommand(self, c: RexCommand, rel, name):
+        if c.sed or c.max_match != 1:
+            raise unsupported("rex mode=sed or max_match", self.dialect, command=c.name, span=c.span)
+        v = self.ref(rel)(c.field, c)
+        if v.type not in ("str", "num"):
+            raise unsupported("rex on a field that is not text", self.dialect, command=c.name, span=c.span)
+        pattern = self.re2(c.pattern, c)
+        groups = compile_regex(c.pattern).groupindex
+        text, ref = as_text(v), self.ref(rel)
+        matched = exp.Coalesce(this=exp.RegexpLike(this=text, expression=exp.Literal.string(pattern)),
+                               expressions=[exp.false()])
+        # The fields of a match are set; without a match they keep what they had.
+        values = {g: Value(exp.Case(ifs=[exp.If(this=matched.copy(), true=exp.RegexpExtract(
+            this=text.copy(), expression=exp.Literal.string(pattern), group=exp.Literal.number(i)))],
+            default=as_text(ref(g, c))), "str") for g, i in groups.items()}
+        return self._set(name, rel, values)
+
+    def _RegexCommand(self, c: RegexCommand, rel, name):
+        v = self.ref(rel)(c.field, c)
+        if v.type not in ("str", "num", "null"):
+            raise unsupported("regex on a multivalue field", self.dialect, command=c.name, span=c.span)
+        hit = exp.RegexpLike(this=as_text(v), expression=exp.Literal.string(self.re2(c.pattern, c)))
+        if c.negate:
+            # regex f!="..." also keeps the results that have no f.
+            keep = exp.Not(this=exp.Coalesce(this=hit, expressions=[exp.false()]))
+        else:
+            keep = exp.Coalesce(this=hit, expressions=[exp.false()])
+        return self._add(name, exp.select(*self._all(rel)).from_(rel.name).where(keep), rel)
+
+    def _ConvertCommand(self, c: ConvertCommand, rel, name):
+        if re.search(r"%[^YmdHMSyjpIbBaAe%]", c.timeformat):
+            raise unsupported(f"convert timeformat=\"{c.timeformat}\"", self.dialect, command=c.name, span=c.span)
+        ref = self.ref(rel)
+        for i, item in enumerate(c.items):
+            source, target = item.field.text, (item.alias.text if item.alias else item.field.text)
+            if item.func.lower() != "ctime" or "*" in source:
+                raise unsupported(f"convert {item.func}()", self.dialect, command=c.name, span=item.span)
+            v = ref(source, item)
+            if v.type not in ("str", "num", "null"):
+                raise unsupported("convert of a multivalue field", self.dialect, command=c.name, span=item.span)
+            n = as_number(v)
+            text = fn("strftime", fn("to_timestamp", n), exp.Literal.string(c.timeformat))
+            # A value that is not a number stays as it was (under an alias, nothing is set).
+            otherwise = ref(target, item).sql if item.alias else as_text(v)
+            value = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n.copy(), expression=exp.Null())),
+                                         true=text)], default=otherwise)
+            rel = self._set(f"{name}_{i}", rel, {target: Value(value, "str")})
+        return rel
