@@ -9,7 +9,10 @@ import math
 import struct
 import time
 
+import orjson
+
 from ..errors import SplError
+from ..functions import stats_functions
 from ..result import Result
 from ..runtime.values import output_value, raw_text, sort_key_auto, to_number
 from ..runtime.values.event import ORIGIN
@@ -92,6 +95,8 @@ class SqlExecutor:
         db.execute("SET TimeZone = 'UTC'")  # times are UTC, as everywhere in spl_lite
         for mode in ("auto", "num", "str", "ip"):
             db.create_function(f"spl_sort_key_{mode}", _SORT_KEYS[mode], ["VARCHAR"], "VARCHAR")
+        for kind, values in (("str", "VARCHAR[]"), ("num", "DOUBLE[]")):
+            db.create_function(f"spl_stats_{kind}", _stats, ["VARCHAR", values, "DOUBLE[]"], "VARCHAR")
         db.execute(f"CREATE TABLE {EVENTS} (_ord BIGINT, _time DOUBLE, _raw VARCHAR, \"index\" VARCHAR, "
                    "sourcetype VARCHAR, source VARCHAR, host VARCHAR)")
         rows = []
@@ -117,9 +122,22 @@ def _lookup_table(db, name: str, table) -> None:
 
 
 def _output(value, kind: str):
+    if kind == "json":
+        value = None if value is None else orjson.loads(value)
     if kind == "num" and isinstance(value, float) and math.isnan(value):
         return value
     return output_value(value)
+
+
+def _stats(name: str, values: list, times: list) -> str:
+    """A stats function over a group's values in event order: the memory engine's own class."""
+    state = stats_functions.lookup(name)()
+    for value, t in zip(values, times):
+        if value is not None:
+            state.add(value, t)
+    result = state.result()
+    return orjson.dumps(output_value(list(result) if isinstance(result, list) else result),
+                        option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 # ------------------------------------------------------------------ Splunk's sort order as text

@@ -23,6 +23,7 @@ from ..commands.table import TableCommand
 from ..commands.unsupported import UnsupportedCommand
 from ..commands.where import WhereCommand
 from ..errors import SplError
+from ..functions import stats_functions
 from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .knowledge import KnowledgeFields
@@ -81,7 +82,9 @@ class Translator(MoreCommands):
         return Translation(final, outputs, rel.table, self.regexes, list(self.knowledge.tables.values()))
 
     # -------------------------------------------------------------- fields
-    def ref(self, rel: Relation):
+    def ref(self, rel: Relation, passthrough: bool = False):
+        """Field name -> Value. A stats result held as JSON ("json") can only be passed along
+        (``passthrough``: table, rename): anything that computes on it stops."""
         def column(name: str) -> Value | None:
             if name in rel.columns:
                 return Value(col(name), rel.columns[name])
@@ -89,6 +92,9 @@ class Translator(MoreCommands):
 
         def resolve(name: str, node=None) -> Value:
             set_by_search = column(name)
+            if set_by_search is not None and set_by_search.type == "json" and not passthrough:
+                raise unsupported(f"Using '{name}', a stats result, in a later command", self.dialect,
+                                  command=self.command, span=getattr(node, "span", None))
             if set_by_search is not None:
                 return set_by_search
             if not rel.events:
@@ -171,7 +177,7 @@ class Translator(MoreCommands):
     def _TableCommand(self, c: TableCommand, rel, name):
         if any("*" in f for f in c.fields):
             raise unsupported("table with a wildcard", self.dialect, command=c.name, span=c.span)
-        ref = self.ref(rel)
+        ref = self.ref(rel, passthrough=True)
         values = {f: ref(f, c) for f in dict.fromkeys(c.fields)}
         body = exp.select(col("_ord"), *[exp.alias_(v.sql, f, quoted=True) for f, v in values.items()]) \
             .from_(rel.name)
@@ -180,7 +186,7 @@ class Translator(MoreCommands):
                          table=True)
 
     def _RenameCommand(self, c: RenameCommand, rel, name):
-        ref = self.ref(rel)
+        ref = self.ref(rel, passthrough=True)
         for old, new in c.pairs:
             if "*" in old or "*" in new:
                 raise unsupported("rename with a wildcard", self.dialect, command=c.name, span=c.span)
@@ -273,6 +279,13 @@ class Translator(MoreCommands):
         if func == "values" and v is not None:
             # Distinct values sorted as text (by bytes): 10 before 9.
             return fn("list_sort", fn("list_distinct", fn("list", as_text(v)))), "mv"
+        if v is not None and v.type in ("str", "num") and stats_functions.lookup(func) is not None:
+            # Any other stats function: the group's values in event order, handed to the very
+            # function the memory engine uses (spl_stats), so the answer is the same by construction.
+            def in_order(e):
+                return exp.ArrayAgg(this=exp.Order(this=e, expressions=[exp.Ordered(this=col("_ord"))]))
+            values, times = in_order(v.sql), in_order(exp.cast(ref("_time", agg).sql, "DOUBLE"))
+            return fn(f"spl_stats_{v.type}", exp.Literal.string(func), values, times), "json"
         raise unsupported(f"The stats function {agg.func}()", self.dialect, command=c.name, span=agg.span)
 
 
