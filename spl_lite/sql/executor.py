@@ -12,9 +12,9 @@ import time
 import orjson
 
 from ..errors import SplError
-from ..functions import stats_functions
+from ..functions import EVAL_FUNCTIONS, stats_functions
 from ..result import Result
-from ..runtime.values import output_value, raw_text, sort_key_auto, to_number
+from ..runtime.values import Rounded, output_value, raw_text, sort_key_auto, to_number
 from ..runtime.values.event import ORIGIN
 from .expressions import Unsupported
 from .translate import EVENTS, Translator
@@ -77,7 +77,12 @@ class SqlExecutor:
         db = self._connection()
         for name, table in translation.tables:
             _lookup_table(db, name, table)
-        cursor = db.execute(sql)
+        try:
+            cursor = db.execute(sql)
+        except duckdb_errors() as e:
+            # An error inside one of spl_lite's own functions (a runaway regex, say) or DuckDB's.
+            message = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+            raise SplError(f"The search failed on {self.name}: {message}").with_query(query.expanded) from None
         rows = [{name: _output(value, kind) for (name, kind), value in zip(translation.columns, row)}
                 for row in cursor.fetchall()]
         result = Result.from_events(rows, tabular=translation.table, warnings=list(query.warnings))
@@ -95,8 +100,12 @@ class SqlExecutor:
         db.execute("SET TimeZone = 'UTC'")  # times are UTC, as everywhere in spl_lite
         for mode in ("auto", "num", "str", "ip"):
             db.create_function(f"spl_sort_key_{mode}", _SORT_KEYS[mode], ["VARCHAR"], "VARCHAR")
+        # These return null for null: DuckDB must hand them nulls rather than filter them out.
+        db.create_function("spl_eval", _eval, ["VARCHAR", "VARCHAR[]"], "VARCHAR", null_handling="special")
+        db.create_function("spl_eval_bool", _eval, ["VARCHAR", "VARCHAR[]"], "BOOLEAN", null_handling="special")
         for kind, values in (("str", "VARCHAR[]"), ("num", "DOUBLE[]")):
-            db.create_function(f"spl_stats_{kind}", _stats, ["VARCHAR", values, "DOUBLE[]"], "VARCHAR")
+            db.create_function(f"spl_stats_{kind}", _stats, ["VARCHAR", values, "DOUBLE[]"], "VARCHAR",
+                               null_handling="special")
         db.execute(f"CREATE TABLE {EVENTS} (_ord BIGINT, _time DOUBLE, _raw VARCHAR, \"index\" VARCHAR, "
                    "sourcetype VARCHAR, source VARCHAR, host VARCHAR)")
         rows = []
@@ -111,6 +120,10 @@ class SqlExecutor:
         return db
 
 
+def duckdb_errors():
+    return require("duckdb", "duckdb").Error
+
+
 def _lookup_table(db, name: str, table) -> None:
     """A lookup file as a table: its columns as text, and _row, the order of its rows."""
     columns = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" VARCHAR' for c in table.columns)
@@ -123,10 +136,41 @@ def _lookup_table(db, name: str, table) -> None:
 
 def _output(value, kind: str):
     if kind == "json":
-        value = None if value is None else orjson.loads(value)
+        value = _from_json(value)
+        if isinstance(value, Rounded):
+            return value  # Result keeps its decimals for display
     if kind == "num" and isinstance(value, float) and math.isnan(value):
         return value
     return output_value(value)
+
+
+def _eval(name: str, args: list):
+    """An eval function as the memory engine calls it, on arguments given as JSON."""
+    spec = EVAL_FUNCTIONS[name]
+    values = [_from_json(a) for a in args]
+    if spec.propagate_nulls and any(v is None for v in values):
+        result = None
+    else:
+        result = spec.impl(*values)
+    if spec.returns_bool:
+        return result if isinstance(result, bool) else None
+    return None if result is None else _to_json(result)
+
+
+def _to_json(value) -> str:
+    if isinstance(value, Rounded):  # round(x, 4) keeps its decimals for display
+        return orjson.dumps({ROUNDED: [float(value), value.decimals]}).decode()
+    return orjson.dumps(output_value(value)).decode()
+
+
+def _from_json(text):
+    value = orjson.loads(text) if text is not None else None
+    if isinstance(value, dict) and ROUNDED in value:
+        return Rounded(*value[ROUNDED])
+    return value
+
+
+ROUNDED = "$rounded"
 
 
 def _stats(name: str, values: list, times: list) -> str:

@@ -9,6 +9,7 @@ from sqlglot import exp
 
 from ..errors import SplError
 from ..runtime.search_terms import MAJOR_BREAKERS, MINOR_BREAKERS, TIME_MODIFIERS, wildcard_cidr
+from ..functions import EVAL_FUNCTIONS
 from ..runtime.values import to_number
 from ..syntax import ast
 from .values import NULL, Value, as_number, as_text, fn, is_true, lit, search_value_match
@@ -40,6 +41,15 @@ class ExpressionTranslator:
         if method is None:
             raise self.no(f"The expression {type(node).__name__}", node)
         return method(node)
+
+    def any_value(self, node) -> Value:
+        """A value of any type, a JSON-held result included (for functions that take anything)."""
+        if isinstance(node, ast.FieldRef):
+            try:
+                return self.ref(node.name, node, any_type=True)
+            except TypeError:  # a reference without that keyword (search-time knowledge)
+                return self.ref(node.name, node)
+        return self.value(node)
 
     def _Literal(self, node):
         return lit(node.value) if node.value is not None else NULL
@@ -110,7 +120,7 @@ class ExpressionTranslator:
         if name == "null" and not args:
             return NULL
         if name in ("isnull", "isnotnull") and len(args) == 1:
-            test = exp.Is(this=self.value(args[0]).sql, expression=exp.Null())
+            test = exp.Is(this=self.any_value(args[0]).sql, expression=exp.Null())
             return Value(test if name == "isnull" else exp.Not(this=test), "bool")
         if name == "like" and len(args) == 2:
             v, pattern = self.value(args[0]), self.value(args[1])
@@ -142,7 +152,25 @@ class ExpressionTranslator:
             values = [self.value(a) for a in args]
             kind = self._one_type(node, *values)
             return Value(exp.Coalesce(this=values[0].sql, expressions=[v.sql for v in values[1:]]), kind)
-        raise self.no(f"The eval function {node.name}()", node)
+        return self._python_function(node, name)
+
+    def _python_function(self, node, name: str) -> Value:
+        """Any other eval function: the memory engine's own, called from SQL (spl_eval) with its
+        arguments as JSON, so its answer is the same by construction. The result is held as JSON:
+        it can be shown or handed to other functions, not yet compared or computed on in SQL."""
+        spec = EVAL_FUNCTIONS.get(name)
+        if spec is None or spec.lazy or spec.builder is not None:
+            raise self.no(f"The eval function {node.name}()", node)
+        args = []
+        for a in node.args:
+            v = self.any_value(a)
+            if v.type == "bool":
+                raise self.no(f"A Boolean argument to {node.name}()", node)
+            args.append(v.sql if v.type == "json" else fn("to_json", v.sql) if v.type != "null"
+                        else exp.Literal.string("null"))
+        call = fn("spl_eval_bool" if spec.returns_bool else "spl_eval", exp.Literal.string(name),
+                  exp.Array(expressions=[exp.cast(a, "VARCHAR") for a in args]))
+        return Value(call, "bool" if spec.returns_bool else "json")
 
     def _one_type(self, node, *values: Value) -> str:
         kinds = {v.type for v in values} - {"null"}

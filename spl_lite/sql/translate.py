@@ -90,9 +90,9 @@ class Translator(MoreCommands):
                 return Value(col(name), rel.columns[name])
             return NULL if name in rel.hidden else None
 
-        def resolve(name: str, node=None) -> Value:
+        def resolve(name: str, node=None, any_type: bool = False) -> Value:
             set_by_search = column(name)
-            if set_by_search is not None and set_by_search.type == "json" and not passthrough:
+            if set_by_search is not None and set_by_search.type == "json" and not (passthrough or any_type):
                 raise unsupported(f"Using '{name}', a stats result, in a later command", self.dialect,
                                   command=self.command, span=getattr(node, "span", None))
             if set_by_search is not None:

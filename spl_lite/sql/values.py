@@ -78,6 +78,9 @@ def as_text(v: Value) -> exp.Expression:
         return number_text(v.sql)
     if v.type == "null":
         return exp.Null()
+    if v.type == "bool":  # as Python writes them: tostring(1==1) is "True"
+        return exp.Case(ifs=[exp.If(this=v.sql, true=exp.Literal.string("True")),
+                             exp.If(this=exp.Not(this=v.sql.copy()), true=exp.Literal.string("False"))])
     return v.sql
 
 
