@@ -139,3 +139,24 @@ def test_a_missing_extra_says_what_to_install(monkeypatch):
     with pytest.raises(spl_lite.SplError) as info:
         e.search("index=main | stats count")
     assert str(info.value) == "The duckdb engine needs its extra: pip install 'spl-lite[duckdb]'."
+
+
+# ------------------------------------------------------------------ random searches
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from grammar_fuzz import corpus, mutate, sentence  # noqa: E402
+
+CORPUS = corpus()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.randoms(use_true_random=False))
+def test_random_searches_on_duckdb_equal_memory_or_refuse(sample_engines, rng):
+    """Searches from the grammar and mutated real ones: whatever DuckDB answers, memory answers
+    the same (this found rex and rename leaving a field to the store's projection)."""
+    text = sentence(rng) if rng.random() < 0.3 else mutate(rng.choice(CORPUS), rng)
+    duck = outcome(sample_engines["duckdb"], text)
+    if not isinstance(duck, spl_lite.SplError):
+        assert duck == outcome(sample_engines["memory"], text), text

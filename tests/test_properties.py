@@ -126,6 +126,10 @@ QUERIES = [
     "index=main | dedup f sortby -g | table f g",
     "index=main | bin _time span=5s | stats count by _time",
     "index=main | streamstats count as n by f | stats max(n) by f",
+    # rex without a match, rename of a missing field: the events' own values stay (found by
+    # running the same searches on DuckDB).
+    "index=main | rex field=nosuch \"(?<f>.)\" | stats count by f",
+    "index=main | rename nosuch as g | stats count by g",
 ]
 
 

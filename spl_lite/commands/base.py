@@ -58,6 +58,10 @@ class Command:
     example: ClassVar[str] = ""
     options: ClassVar[dict[str, Callable]] = {}
     makes_table: ClassVar[bool] = False  # output rows are a table with their own column order
+    # Whether every event leaves with the fields_written() set by this command. Most commands
+    # write only sometimes (rex without a match, rename of a missing field, a lookup that finds
+    # nothing): the event's own value then stays, so it must still be read from the store.
+    always_writes: ClassVar[bool] = False
     ignored_options: ClassVar[frozenset] = frozenset()  # accepted, so searches run, but without effect
 
     span: Span | None = field(default=None, compare=False, repr=False)
@@ -168,7 +172,8 @@ def fields_needed(commands) -> frozenset[str] | None:
         if read is None:
             return None
         needed |= read - made
-        made |= cmd.fields_written()
+        if cmd.always_writes:
+            made |= cmd.fields_written()
         if cmd.kind is Kind.TRANSFORMING:
             return frozenset(needed)
     return None

@@ -16,6 +16,7 @@ class EvalCommand(Command):
 
     name: ClassVar[str] = "eval"
     kind: ClassVar[Kind] = Kind.STREAMING
+    always_writes: ClassVar[bool] = True
     syntax: ClassVar[str] = "eval <field>=<expression> [, <field>=<expression>]..."
     example: ClassVar[str] = 'eval action=if(errorCode="AccessDenied", "blocked", "allowed")'
 

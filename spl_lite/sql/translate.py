@@ -139,6 +139,9 @@ class Translator(MoreCommands):
     def _SearchCommand(self, c: SearchCommand, rel, name):
         if c.leading:
             rel = Relation(EVENTS)
+        elif rel is None:  # "| search ..." first: there is nothing to search
+            rel = self._add(name + "_none", exp.select(*self._all(Relation(EVENTS))).from_(EVENTS).where(exp.false()),
+                            Relation(EVENTS))
         terms = SearchTranslator(self.ref(rel), self.dialect, "search").test(c.terms)
         body = exp.select(*self._all(rel)).from_(rel.name).where(terms)
         if c.leading:
