@@ -44,7 +44,7 @@ class SqlExecutor:
     def translate(self, query):
         now = self.engine.now if self.engine.now is not None else int(time.time())
         try:
-            return Translator(self.name, now, query.time_range(), self.engine.knowledge) \
+            return Translator(self.name, now, query.time_range(), self.engine.knowledge, self.engine.lookups_dir) \
                 .translate(query.commands)
         except SplError as e:
             raise e.with_query(query.expanded) from None

@@ -10,8 +10,10 @@ from ..commands.convert import ConvertCommand
 from ..commands.dedup import DedupCommand
 from ..commands.eventstats import StreamstatsCommand
 from ..commands.fillnull import FillnullCommand
+from ..commands.lookup import LookupCommand
 from ..commands.rex import RegexCommand, RexCommand
 from ..commands.top import TopCommand
+from ..lookups import LookupTable, lookup_path
 from ..runtime.regex import compile_regex
 from .expressions import unsupported
 from .values import Value, as_number, as_text, col, fn, sort_key
@@ -184,3 +186,45 @@ class MoreCommands:
                                          true=text)], default=otherwise)
             rel = self._set(f"{name}_{i}", rel, {target: Value(value, "str")})
         return rel
+
+    def _LookupCommand(self, c: LookupCommand, rel, name):
+        """A CSV lookup with one row per key: a match sets each output field (an empty cell
+        clears it), no match leaves the event as it was; OUTPUTNEW keeps the fields it has."""
+        path = lookup_path(self.lookups_dir, c.table, command=c.name, span=c.table_span)
+        table = LookupTable.read(path, c.name, c.table_span)
+        inputs = [i.column for i in c.inputs]
+        missing = [col_ for col_ in inputs if col_ not in table.columns]
+        if missing:
+            raise unsupported(f"A lookup on a column the file lacks ('{missing[0]}')", self.dialect,
+                              command=c.name, span=c.span)
+        keys = [tuple(r.get(i) for i in inputs) for r in table.rows]
+        if len(set(keys)) != len(keys) or any(isinstance(v, list) for r in table.rows for v in r.values()):
+            raise unsupported("A lookup file with several rows for one key", self.dialect, command=c.name,
+                              span=c.table_span)
+        lookup = self.knowledge.tables.setdefault(("file", str(path)), (f"lookup_{len(self.knowledge.tables)}",
+                                                                         table))[0]
+        ref = self.ref(rel)
+        values = [ref(i.field, c) for i in c.inputs]
+        if any(v.type not in ("str", "null") for v in values):
+            raise unsupported("A lookup on a field that is not text", self.dialect, command=c.name, span=c.span)
+        where = exp.and_(*[exp.EQ(this=exp.column(i.column, table="l", quoted=True), expression=v.sql)
+                           for i, v in zip(c.inputs, values)])
+
+        def first(column: str) -> exp.Expression:
+            return exp.Subquery(this=exp.select(exp.column(column, table="l", quoted=True))
+                                .from_(exp.alias_(exp.to_table(lookup), "l")).where(where.copy()).limit(1))
+        matched = exp.Exists(this=exp.select(exp.Literal.number(1)).from_(exp.alias_(exp.to_table(lookup), "l"))
+                             .where(where.copy()))
+        outputs = [(o.column, o.field) for o in c.outputs] or [(k, k) for k in table.columns if k not in inputs]
+        own = {target: ref(target, c) for _, target in outputs}
+        if any(v.type not in ("str", "null") for v in own.values()):
+            raise unsupported("A lookup writing over a field that is not text", self.dialect, command=c.name,
+                              span=c.span)
+        set_to = {}
+        for column, target in outputs:
+            found = exp.Case(ifs=[exp.If(this=matched.copy(), true=first(column))], default=own[target].sql)
+            if c.new_only:  # OUTPUTNEW: fields the event has stay
+                found = exp.Coalesce(this=own[target].sql.copy(), expressions=[found])
+            set_to[target] = Value(found, "str")
+        return self._set(name, rel, set_to)
+

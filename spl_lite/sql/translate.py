@@ -54,8 +54,9 @@ class Translation:
 
 
 class Translator(MoreCommands):
-    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None):
+    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None, lookups_dir=None):
         self.dialect, self.now, self.time_range = dialect, now, time_range
+        self.lookups_dir = lookups_dir
         self.knowledge = KnowledgeFields(knowledge or {}, dialect, self.raw)
         self.command = "search"
         self.regexes: list[tuple[str, object]] = []  # (RE2 pattern, command), for the executor to check
@@ -302,7 +303,8 @@ def to_sql(query, dialect: str = "duckdb") -> str:
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
     now = query.engine.now if query.engine.now is not None else 0
     try:
-        translation = Translator(dialect, now, query.time_range(), query.engine.knowledge) \
+        translation = Translator(dialect, now, query.time_range(), query.engine.knowledge,
+                                 query.engine.lookups_dir) \
             .translate(query.commands)
     except SplError as e:
         raise e.with_query(query.expanded) from None
