@@ -138,9 +138,25 @@ class MoreCommands:
         self.regexes.append((converted, c))
         return converted
 
+    def _sed(self, c: RexCommand, rel, name):
+        """rex mode=sed "s/<regex>/<replacement>/[g|i]": the field's text edited."""
+        parts = _sed_parts(c.pattern)
+        if parts is None:
+            raise unsupported("This sed expression", self.dialect, command=c.name, span=c.span)
+        pattern, replacement, flags = parts
+        v = self.ref(rel)(c.field, c)
+        if v.type not in ("str", "num"):
+            raise unsupported("rex mode=sed on a field that is not text", self.dialect, command=c.name, span=c.span)
+        rx = self.re2(("(?i)" if "i" in flags else "") + pattern, c)
+        edited = fn("regexp_replace", as_text(v), exp.Literal.string(rx), exp.Literal.string(replacement),
+                    exp.Literal.string("g" if "g" in flags else ""))
+        return self._set(name, rel, {c.field: Value(edited, "str")})
+
     def _RexCommand(self, c: RexCommand, rel, name):
-        if c.sed or c.max_match != 1:
-            raise unsupported("rex mode=sed or max_match", self.dialect, command=c.name, span=c.span)
+        if c.sed:
+            return self._sed(c, rel, name)
+        if c.max_match != 1:
+            raise unsupported("rex max_match", self.dialect, command=c.name, span=c.span)
         v = self.ref(rel)(c.field, c)
         if v.type not in ("str", "num"):
             raise unsupported("rex on a field that is not text", self.dialect, command=c.name, span=c.span)
@@ -227,4 +243,31 @@ class MoreCommands:
                 found = exp.Coalesce(this=own[target].sql.copy(), expressions=[found])
             set_to[target] = Value(found, "str")
         return self._set(name, rel, set_to)
+
+
+def _sed_parts(expr: str):
+    """(regex, replacement, flags) of s/<regex>/<replacement>/<flags> with only g and i flags and
+    \1-style groups, which RE2 replaces the same way; None for anything else (y///, nth match)."""
+    if len(expr) < 2 or expr[0] != "s":
+        return None
+    delim, parts, cur, i = expr[1], [], [], 2
+    while i < len(expr):
+        ch = expr[i]
+        if ch == "\\" and i + 1 < len(expr) and expr[i + 1] == delim:
+            cur.append(delim)
+            i += 2
+            continue
+        if ch == delim:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    if len(parts) < 2 or len(parts) > 3:
+        return None
+    flags = parts[2] if len(parts) == 3 else ""
+    if set(flags) - {"g", "i"} or re.search(r"\\g<|\$\d|&", parts[1]):
+        return None
+    return parts[0], parts[1], flags
 
