@@ -53,7 +53,7 @@ def test_duckdb_answers_a_growing_share_of_the_cases():
         pytest.skip("run together with the differential test over shared/spl/cases.jsonl")
     answered = sum(ANSWERED.values())
     # A ratchet, not the goal (85%): raise it as translation grows; it must never fall.
-    assert answered >= 76, f"{answered}/{len(CASES)} cases answered on duckdb"
+    assert answered >= 78, f"{answered}/{len(CASES)} cases answered on duckdb"
 
 
 # ------------------------------------------------------------------ the example hunts

@@ -81,7 +81,7 @@ class SqlExecutor:
             cursor = db.execute(sql)
         except duckdb_errors() as e:
             # An error inside one of spl_lite's own functions (a runaway regex, say) or DuckDB's.
-            message = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+            message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise SplError(f"The search failed on {self.name}: {message}").with_query(query.expanded) from None
         rows = [{name: _output(value, kind) for (name, kind), value in zip(translation.columns, row)}
                 for row in cursor.fetchall()]

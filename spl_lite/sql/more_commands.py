@@ -6,6 +6,7 @@ import re
 
 from sqlglot import exp
 
+from ..commands.bin import BinCommand
 from ..commands.convert import ConvertCommand
 from ..commands.dedup import DedupCommand
 from ..commands.eventstats import StreamstatsCommand
@@ -14,9 +15,11 @@ from ..commands.lookup import LookupCommand
 from ..commands.rex import RegexCommand, RexCommand
 from ..commands.top import TopCommand
 from ..lookups import LookupTable, lookup_path
+from ..runtime import timeutil
 from ..runtime.regex import compile_regex
+from ..runtime.values import to_number
 from .expressions import unsupported
-from .values import Value, as_number, as_text, col, fn, sort_key
+from .values import Value, as_number, as_text, col, fn, number_text, sort_key
 
 
 class MoreCommands:
@@ -55,8 +58,6 @@ class MoreCommands:
 
     def _TopCommand(self, c: TopCommand, rel, name):
         o = dict(c.opts)
-        if o.get("useother"):
-            raise unsupported(f"{c.name} useother=t", self.dialect, command=c.name, span=c.span)
         ref = self.ref(rel)
         by = {b: ref(b, c) for b in c.by}
         values = {f: ref(f, c) for f in c.fields}
@@ -87,12 +88,28 @@ class MoreCommands:
                                  expression=col("_total")))
             outputs.append(exp.alias_(percent, o.get("percentfield", "percent"), quoted=True))
             columns[o.get("percentfield", "percent")] = "str"
+        limit = o.get("limit", 10)
+        if limit:
+            shown = exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit))
+            parts = [col(k) for k in keys] + [col("_n"), col("_total"), col("_rank")]
+            kept = exp.select(*parts).from_(ranked.name).where(shown)
+            if o.get("useother"):
+                # One more row per group: the values past the limit, counted together.
+                other = exp.select(*[col(b) for b in by],
+                                   *[exp.alias_(exp.Literal.string(o.get("otherstr", "OTHER")), f, quoted=True)
+                                     for f in values],
+                                   exp.alias_(exp.Sum(this=col("_n")), "_n", quoted=True),
+                                   exp.alias_(exp.Max(this=col("_total")), "_total", quoted=True),
+                                   exp.alias_(exp.Literal.number(limit + 1), "_rank", quoted=True)) \
+                    .from_(ranked.name).where(exp.Not(this=shown.copy())) \
+                    .having(exp.GT(this=exp.Sum(this=col("_n")), expression=exp.Literal.number(0)))
+                if by:
+                    other = other.group_by(*[col(b) for b in by])
+                kept = exp.union(kept, other, distinct=False)
+            ranked = self._add(name + "_k", kept, ranked)
         order = [exp.Ordered(this=sort_key(Value(col(b), "str"))) for b in by] + [exp.Ordered(this=col("_rank"))]
         numbered = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
         body = exp.select(exp.alias_(numbered, "_ord", quoted=True), *outputs).from_(ranked.name)
-        limit = o.get("limit", 10)
-        if limit:
-            body = body.where(exp.LTE(this=col("_rank"), expression=exp.Literal.number(limit)))
         return self._add(name, body, ranked, columns=columns)
 
     _RareCommand = _TopCommand
@@ -244,6 +261,35 @@ class MoreCommands:
             set_to[target] = Value(found, "str")
         return self._set(name, rel, set_to)
 
+    def _BinCommand(self, c: BinCommand, rel, name):
+        """bin with a span: _time down to the start of its bucket (seconds-based spans), any
+        other numeric field into the text "low-high" of its bucket."""
+        span = timeutil.parse_span(c.span_text) if c.span_text else None
+        number = to_number(c.span_text) if c.span_text and span is None else None
+        if c.aligntime or (span is None and number is None) or (span is not None and span[1] != "s"):
+            raise unsupported("bin without a span of seconds or a number (bins=, aligntime=, months)",
+                              self.dialect, command=c.name, span=c.span)
+        v = self.ref(rel)(c.field, c)
+        if v.type not in ("str", "num"):
+            raise unsupported("bin of a field that is not a number or text", self.dialect, command=c.name,
+                              span=c.span)
+        n = as_number(v)
+        width = exp.Literal.number(span[0] if span else number)
+        low = exp.Mul(this=fn("floor", exp.Div(this=n, expression=width)), expression=width.copy())
+        if c.field == "_time":
+            bucket, kind = low, "num"
+        else:
+            high = exp.Add(this=low.copy(), expression=width.copy())
+            bucket = exp.DPipe(this=exp.DPipe(this=number_text(low), expression=exp.Literal.string("-")),
+                               expression=number_text(high))
+            kind = "str"
+        if c.field == "_time" and v.type != "num":
+            raise unsupported("bin of a _time that is not a number", self.dialect, command=c.name, span=c.span)
+        # A value that is not a number stays as it was.
+        value = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n.copy(), expression=exp.Null())), true=bucket)],
+                         default=v.sql if kind == "num" else as_text(v))
+        return self._set(name, rel, {c.alias or c.field: Value(value, kind)})
+
 
 def _sed_parts(expr: str):
     """(regex, replacement, flags) of s/<regex>/<replacement>/<flags> with only g and i flags and
@@ -270,4 +316,3 @@ def _sed_parts(expr: str):
     if set(flags) - {"g", "i"} or re.search(r"\\g<|\$\d|&", parts[1]):
         return None
     return parts[0], parts[1], flags
-

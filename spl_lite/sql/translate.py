@@ -117,7 +117,8 @@ class Translator(MoreCommands):
     def _all(self, rel: Relation, skip=()) -> list[exp.Expression]:
         """Every column the relation carries, to pass along unchanged."""
         base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
-        return [col(n) for n in base if n not in skip] + [col(n) for n in rel.columns if n not in skip]
+        return [col(n) for n in base if n not in skip and n not in rel.columns] + \
+            [col(n) for n in rel.columns if n not in skip]
 
     def _set(self, name: str, rel: Relation, values: dict) -> Relation:
         """Fields set to new values (a dict field -> Value): one that exists keeps its place among
@@ -126,7 +127,7 @@ class Translator(MoreCommands):
         for target, v in values.items():
             columns[target] = "str" if v.type == "null" else v.type
         base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
-        body = exp.select(*[col(n) for n in base],
+        body = exp.select(*[col(n) for n in base if n not in columns],
                           *[exp.alias_(values[k].sql, k, quoted=True) if k in values else col(k) for k in columns]) \
             .from_(rel.name)
         return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(values))
