@@ -52,8 +52,8 @@ def test_duckdb_answers_a_growing_share_of_the_cases():
     if len(ANSWERED) < len(CASES) or not CASES:
         pytest.skip("run together with the differential test over shared/spl/cases.jsonl")
     answered = sum(ANSWERED.values())
-    # A ratchet, not the goal (85%): raise it as translation grows; it must never fall.
-    assert answered >= 78, f"{answered}/{len(CASES)} cases answered on duckdb"
+    # Issue 8 asks for 85% of the cases; the count is a ratchet: raise it as translation grows.
+    assert answered >= 82 and answered * 100 >= 85 * len(CASES), f"{answered}/{len(CASES)} answered on duckdb"
 
 
 # ------------------------------------------------------------------ the example hunts

@@ -11,14 +11,15 @@ from ..commands.convert import ConvertCommand
 from ..commands.dedup import DedupCommand
 from ..commands.eventstats import StreamstatsCommand
 from ..commands.fillnull import FillnullCommand
-from ..commands.lookup import LookupCommand
+from ..commands.addtotals import AddtotalsCommand, UniqCommand
+from ..commands.lookup import InputlookupCommand, LookupCommand
 from ..commands.rex import RegexCommand, RexCommand
 from ..commands.top import TopCommand
 from ..lookups import LookupTable, lookup_path
 from ..runtime import timeutil
 from ..runtime.regex import compile_regex
 from ..runtime.values import to_number
-from .expressions import unsupported
+from .expressions import SearchTranslator, unsupported
 from .values import Value, as_number, as_text, col, fn, number_text, sort_key
 
 
@@ -172,8 +173,6 @@ class MoreCommands:
     def _RexCommand(self, c: RexCommand, rel, name):
         if c.sed:
             return self._sed(c, rel, name)
-        if c.max_match != 1:
-            raise unsupported("rex max_match", self.dialect, command=c.name, span=c.span)
         v = self.ref(rel)(c.field, c)
         if v.type not in ("str", "num"):
             raise unsupported("rex on a field that is not text", self.dialect, command=c.name, span=c.span)
@@ -182,11 +181,26 @@ class MoreCommands:
         text, ref = as_text(v), self.ref(rel)
         matched = exp.Coalesce(this=exp.RegexpLike(this=text, expression=exp.Literal.string(pattern)),
                                expressions=[exp.false()])
+        if c.max_match != 1:
+            return self._set(name, rel, self._rex_all(c, text, pattern, groups, matched, ref))
         # The fields of a match are set; without a match they keep what they had.
         values = {g: Value(exp.Case(ifs=[exp.If(this=matched.copy(), true=exp.RegexpExtract(
             this=text.copy(), expression=exp.Literal.string(pattern), group=exp.Literal.number(i)))],
             default=as_text(ref(g, c))), "str") for g, i in groups.items()}
         return self._set(name, rel, values)
+
+    def _rex_all(self, c, text, pattern, groups, matched, ref) -> dict:
+        """max_match=0 (every match) or N: each group's captures as a multivalue."""
+        values = {}
+        for g, i in groups.items():
+            if ref(g, c).type != "null":
+                raise unsupported("rex max_match onto a field that results may already have", self.dialect,
+                                  command=c.name, span=c.span)
+            found = fn("regexp_extract_all", text.copy(), exp.Literal.string(pattern), exp.Literal.number(i))
+            if c.max_match:
+                found = fn("list_slice", found, exp.Literal.number(1), exp.Literal.number(c.max_match))
+            values[g] = Value(exp.Case(ifs=[exp.If(this=matched.copy(), true=found)]), "mv")
+        return values
 
     def _RegexCommand(self, c: RegexCommand, rel, name):
         v = self.ref(rel)(c.field, c)
@@ -289,6 +303,59 @@ class MoreCommands:
         value = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n.copy(), expression=exp.Null())), true=bucket)],
                          default=v.sql if kind == "num" else as_text(v))
         return self._set(name, rel, {c.alias or c.field: Value(value, kind)})
+
+    def _UniqCommand(self, c: UniqCommand, rel, name):
+        """Results equal to the one before them (every field) are dropped."""
+        if rel.events:
+            raise unsupported("uniq over events", self.dialect, command=c.name, span=c.span)
+        row = exp.Tuple(expressions=[col(f) for f in rel.columns]) if rel.columns else exp.Literal.number(1)
+        before = exp.Window(this=exp.Lag(this=row.copy()), order=exp.Order(expressions=[exp.Ordered(this=col("_ord"))]))
+        numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(row, "_row", quoted=True),
+                                                     exp.alias_(before, "_before", quoted=True)).from_(rel.name), rel)
+        keep = exp.or_(exp.Is(this=col("_before"), expression=exp.Null()),
+                       exp.NullSafeNEQ(this=col("_row"), expression=col("_before")))
+        return self._add(name, exp.select(*self._all(rel)).from_(numbered.name).where(keep), rel)
+
+    def _InputlookupCommand(self, c: InputlookupCommand, rel, name):
+        """The rows of a lookup file in file order, from start=, kept by WHERE, up to max=."""
+        from .translate import Relation  # the Translator's own module imports this one
+        if c.append:
+            raise unsupported("inputlookup append=t", self.dialect, command=c.name, span=c.span)
+        path = lookup_path(self.lookups_dir, c.table, command=c.name, span=c.table_span)
+        table = LookupTable.read(path, c.name, c.table_span)
+        if any(isinstance(v, list) for r in table.rows for v in r.values()):
+            raise unsupported("A lookup file with multivalue cells", self.dialect, command=c.name, span=c.table_span)
+        lookup = self.knowledge.tables.setdefault(("file", str(path)), (f"lookup_{len(self.knowledge.tables)}",
+                                                                         table))[0]
+        body = exp.select(exp.alias_(col("_row"), "_ord", quoted=True), *[col(k) for k in table.columns]) \
+            .from_(lookup).where(exp.GTE(this=col("_row"), expression=exp.Literal.number(c.start)))
+        rows = self._add(name + "_t", body, Relation(lookup), columns={k: "str" for k in table.columns},
+                         events=False, hidden=set(), table=False)
+        test = SearchTranslator(self.ref(rows), self.dialect, c.name).test(c.where)
+        body = exp.select(*self._all(rows)).from_(rows.name).where(test).order_by(col("_ord"))
+        if c.max:
+            body = body.limit(c.max)
+        return self._add(name, body, rows)
+
+    def _AddtotalsCommand(self, c: AddtotalsCommand, rel, name):
+        """addtotals of named fields: Total is the sum of those that hold numbers, set only when
+        one does (row=t; col=t's summary row is not translated yet)."""
+        o = dict(c.opts)
+        if not c.fields or any("*" in f for f in c.fields) or o.get("col") or not o.get("row", True):
+            raise unsupported("addtotals other than row totals of named fields", self.dialect, command=c.name,
+                              span=c.span)
+        ref = self.ref(rel)
+        target = o.get("fieldname", "Total")
+        if ref(target, c).type != "null":
+            raise unsupported(f"addtotals onto a field '{target}' that results may already have", self.dialect,
+                              command=c.name, span=c.span)
+        numbers = [as_number(ref(f, c)) for f in c.fields]
+        total = numbers[0]
+        for n in numbers[1:]:
+            total = exp.Add(this=exp.Coalesce(this=total, expressions=[exp.Literal.number(0)]),
+                            expression=exp.Coalesce(this=n, expressions=[exp.Literal.number(0)]))
+        some = exp.or_(*[exp.Not(this=exp.Is(this=n.copy(), expression=exp.Null())) for n in numbers])
+        return self._set(name, rel, {target: Value(exp.Case(ifs=[exp.If(this=some, true=total)]), "num")})
 
 
 def _sed_parts(expr: str):

@@ -204,9 +204,15 @@ class Translator(MoreCommands):
         return rel
 
     def _FieldsCommand(self, c: FieldsCommand, rel, name):
-        if any("*" in f for f in c.fields) or not c.remove or rel.events is False:
-            raise unsupported("fields (other than removing named fields from events)", self.dialect,
-                              command=c.name, span=c.span)
+        if any("*" in f for f in c.fields):
+            raise unsupported("fields with a wildcard", self.dialect, command=c.name, span=c.span)
+        if not c.remove:
+            if rel.events:
+                raise unsupported("fields keeping a list of an event's fields", self.dialect, command=c.name,
+                                  span=c.span)
+            keep = [f for f in rel.columns if f in c.fields or f == "_time" and "_time" not in c.fields]
+            body = exp.select(col("_ord"), *[col(f) for f in keep]).from_(rel.name)
+            return self._add(name, body, rel, columns={f: rel.columns[f] for f in keep})
         columns = {k: t for k, t in rel.columns.items() if k not in c.fields}
         body = exp.select(*self._all(rel, skip=tuple(c.fields))).from_(rel.name)
         return self._add(name, body, rel, columns=columns, hidden=rel.hidden | set(c.fields))
