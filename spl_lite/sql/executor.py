@@ -83,8 +83,9 @@ class SqlExecutor:
             # An error inside one of spl_lite's own functions (a runaway regex, say) or DuckDB's.
             message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise SplError(f"The search failed on {self.name}: {message}").with_query(query.expanded) from None
-        rows = [{name: _output(value, kind) for (name, kind), value in zip(translation.columns, row)}
-                for row in cursor.fetchall()]
+        always = translation.always
+        rows = [{name: _output(value, kind) for (name, kind), value in zip(translation.columns, row)
+                 if value is not None or name in always} for row in cursor.fetchall()]
         result = Result.from_events(rows, tabular=translation.table, warnings=list(query.warnings))
         if timing:
             result.timings = [(f"{self.name} query", time.perf_counter() - started)]

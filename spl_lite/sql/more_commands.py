@@ -70,7 +70,7 @@ class MoreCommands:
                                                    exp.alias_(exp.Count(this=exp.Star()), "_n", quoted=True),
                                                    exp.alias_(exp.Min(this=col("_ord")), "_seen", quoted=True))
                             .from_(rel.name).where(present).group_by(*[as_text(v) for v in keys.values()]),
-                            rel, columns={}, events=False, hidden=set(), table=True)
+                            rel, columns={}, events=False, hidden=set(), table=True, always=set())
         group = [col(b) for b in by] or None
         # Most common first (least for rare); equal counts in the order their values first came.
         rank = exp.Window(this=exp.RowNumber(), partition_by=group, order=exp.Order(expressions=[
@@ -111,7 +111,7 @@ class MoreCommands:
         order = [exp.Ordered(this=sort_key(Value(col(b), "str"))) for b in by] + [exp.Ordered(this=col("_rank"))]
         numbered = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
         body = exp.select(exp.alias_(numbered, "_ord", quoted=True), *outputs).from_(ranked.name)
-        return self._add(name, body, ranked, columns=columns)
+        return self._add(name, body, ranked, columns=columns, always=set(columns))
 
     _RareCommand = _TopCommand
 

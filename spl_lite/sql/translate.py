@@ -42,6 +42,9 @@ class Relation:
     events: bool = True  # events still carry _raw and their metadata
     hidden: set = field(default_factory=set)  # fields removed (rename, fields -) from events
     table: bool = False  # rows of a table (table, stats), not events
+    # Columns every row has even when null (table's and stats' own); any other column a row has
+    # only where it holds a value, as a field is absent from an event that has none.
+    always: set = field(default_factory=set)
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Translation:
     sql: exp.Expression
     columns: list[tuple[str, str]]  # output fields and their types, in order
     table: bool  # a table (table, stats); else events (makeresults, eval)
+    always: set  # columns every row has, even when null
     regexes: list = field(default_factory=list)  # (RE2 pattern, command) the engine must accept
     tables: list = field(default_factory=list)  # (table name, LookupTable) the engine must hold
 
@@ -80,7 +84,7 @@ class Translator(MoreCommands):
         final = exp.select(*[col(n) for n, _ in outputs]).from_(rel.name).order_by(col("_ord"))
         for name, body in self.ctes:
             final = final.with_(name, as_=body)
-        return Translation(final, outputs, rel.table, self.regexes, list(self.knowledge.tables.values()))
+        return Translation(final, outputs, rel.table, rel.always, self.regexes, list(self.knowledge.tables.values()))
 
     # -------------------------------------------------------------- fields
     def ref(self, rel: Relation, passthrough: bool = False):
@@ -134,8 +138,10 @@ class Translator(MoreCommands):
 
     def _add(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
         self.ctes.append((name, body))
-        return Relation(name, dict(changes.get("columns", rel.columns)), changes.get("events", rel.events),
-                        set(changes.get("hidden", rel.hidden)), changes.get("table", rel.table))
+        columns = dict(changes.get("columns", rel.columns))
+        always = set(changes.get("always", rel.always)) & set(columns)
+        return Relation(name, columns, changes.get("events", rel.events),
+                        set(changes.get("hidden", rel.hidden)), changes.get("table", rel.table), always)
 
     # -------------------------------------------------------------- commands
     def _SearchCommand(self, c: SearchCommand, rel, name):
@@ -160,7 +166,7 @@ class Translator(MoreCommands):
         body = exp.select(exp.alias_(exp.column("range"), "_ord", quoted=True),
                           exp.alias_(exp.Literal.number(int(self.now)), "_time", quoted=True)) \
             .from_(exp.Anonymous(this="range", expressions=[exp.Literal.number(c.count)]))
-        return self._add(name, body, Relation(name), columns={"_time": "num"}, events=False)
+        return self._add(name, body, Relation(name), columns={"_time": "num"}, events=False, always={"_time"})
 
     def _WhereCommand(self, c: WhereCommand, rel, name):
         v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(c.expr)
@@ -188,7 +194,7 @@ class Translator(MoreCommands):
             .from_(rel.name)
         return self._add(name, body, rel, columns={f: ("str" if v.type == "null" else v.type)
                                                    for f, v in values.items()}, events=False, hidden=set(),
-                         table=True)
+                         table=True, always=set(values))
 
     def _RenameCommand(self, c: RenameCommand, rel, name):
         ref = self.ref(rel, passthrough=True)
@@ -199,8 +205,9 @@ class Translator(MoreCommands):
             columns = {k: t for k, t in rel.columns.items() if k not in (old, new)}
             columns[new] = "str" if v.type == "null" else v.type
             body = exp.select(*self._all(rel, skip=(old, new)), exp.alias_(v.sql, new, quoted=True)).from_(rel.name)
+            always = (rel.always - {old, new}) | ({new} if old in rel.always else set())
             rel = self._add(f"{name}_{len(self.ctes)}", body, rel, columns=columns,
-                            hidden=(rel.hidden | {old}) - {new})
+                            hidden=(rel.hidden | {old}) - {new}, always=always)
         return rel
 
     def _FieldsCommand(self, c: FieldsCommand, rel, name):
@@ -268,7 +275,8 @@ class Translator(MoreCommands):
             body = body.where(exp.and_(*[exp.Not(this=exp.Is(this=v.sql.copy(), expression=exp.Null()))
                                          for v in keys.values()]))
             body = body.group_by(*[v.sql.copy() for v in keys.values()])
-        grouped = self._add(name + "_g", body, rel, columns=columns, events=False, hidden=set(), table=True)
+        grouped = self._add(name + "_g", body, rel, columns=columns, events=False, hidden=set(), table=True,
+                            always=set(columns))
         order = [exp.Ordered(this=sort_key(Value(col(b), columns[b]))) for b in keys]
         rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order + [exp.Ordered(this=col("_seen"))]))
         body = exp.select(exp.alias_(rank, "_ord", quoted=True), *[col(n) for n in columns]).from_(grouped.name)
