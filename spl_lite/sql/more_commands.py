@@ -1,17 +1,18 @@
 """The commands beyond the core ones, as SQL: dedup, top/rare, streamstats count, fillnull,
-convert ctime(), rex and regex. A mixin of the Translator, one method per command."""
+convert ctime(), rex and regex, bin, lookup, inputlookup, uniq, addtotals. A mixin of the
+Translator, one method per command."""
 from __future__ import annotations
 
 import re
 
 from sqlglot import exp
 
+from ..commands.addtotals import AddtotalsCommand, UniqCommand
 from ..commands.bin import BinCommand
 from ..commands.convert import ConvertCommand
 from ..commands.dedup import DedupCommand
 from ..commands.eventstats import StreamstatsCommand
 from ..commands.fillnull import FillnullCommand
-from ..commands.addtotals import AddtotalsCommand, UniqCommand
 from ..commands.lookup import InputlookupCommand, LookupCommand
 from ..commands.rex import RegexCommand, RexCommand
 from ..commands.top import TopCommand
