@@ -145,7 +145,7 @@ class MoreCommands:
                 # A number keeps its type where present and would become text where filled.
                 raise unsupported("fillnull of a field that is not text", self.dialect, command=c.name, span=c.span)
             filled[f] = Value(exp.Coalesce(this=as_text(v), expressions=[exp.Literal.string(c.value)]), "str")
-        return self._set(name, rel, filled)
+        return self._set(name, rel, filled, always=True)
 
     def re2(self, pattern: str, c) -> str:
         """A user's regex for the SQL engine's RE2; the executor checks RE2 accepts it before running."""

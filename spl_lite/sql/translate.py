@@ -124,9 +124,10 @@ class Translator(MoreCommands):
         return [col(n) for n in base if n not in skip and n not in rel.columns] + \
             [col(n) for n in rel.columns if n not in skip]
 
-    def _set(self, name: str, rel: Relation, values: dict) -> Relation:
+    def _set(self, name: str, rel: Relation, values: dict, always: bool = False) -> Relation:
         """Fields set to new values (a dict field -> Value): one that exists keeps its place among
-        the columns, a new one comes last, as writing a field of an event does."""
+        the columns, a new one comes last, as writing a field of an event does. ``always``: every
+        row gets the field, null or not (eval writes it whatever the value)."""
         columns = dict(rel.columns)
         for target, v in values.items():
             columns[target] = "str" if v.type == "null" else v.type
@@ -134,7 +135,8 @@ class Translator(MoreCommands):
         body = exp.select(*[col(n) for n in base if n not in columns],
                           *[exp.alias_(values[k].sql, k, quoted=True) if k in values else col(k) for k in columns]) \
             .from_(rel.name)
-        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(values))
+        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(values),
+                         always=rel.always | set(values) if always else rel.always)
 
     def _add(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
         self.ctes.append((name, body))
@@ -182,7 +184,7 @@ class Translator(MoreCommands):
             v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(a.expr)
             if v.type == "bool":
                 raise unsupported("A Boolean result", self.dialect, command=c.name, span=a.span)
-            rel = self._set(f"{name}_{i}", rel, {a.target: v})
+            rel = self._set(f"{name}_{i}", rel, {a.target: v}, always=True)
         return rel
 
     def _TableCommand(self, c: TableCommand, rel, name):
