@@ -15,9 +15,9 @@ from .base import Command, Kind, to_int, to_text, writable
 MEMO_SIZE = 100_000
 
 
-def parse_sed(expr: str, span=None):
-    """A function text -> text for ``s/re/repl/flags`` or ``y/abc/xyz/``; None when malformed.
-    A bad regex or a replacement naming a group the regex lacks is an SplError."""
+def sed_parts(expr: str) -> list[str] | None:
+    """The parts of ``s/re/repl/flags`` or ``y/abc/xyz/`` after the letter, split on its
+    delimiter (a backslash before the delimiter keeps it); None when it is neither."""
     if len(expr) < 2 or expr[0] not in "sy":
         return None
     delim = expr[1]
@@ -35,6 +35,15 @@ def parse_sed(expr: str, span=None):
             cur.append(c)
         i += 1
     parts.append("".join(cur))
+    return parts
+
+
+def parse_sed(expr: str, span=None):
+    """A function text -> text for ``s/re/repl/flags`` or ``y/abc/xyz/``; None when malformed.
+    A bad regex or a replacement naming a group the regex lacks is an SplError."""
+    parts = sed_parts(expr)
+    if parts is None:
+        return None
     if expr[0] == "y":
         if len(parts) < 2 or len(parts[0]) != len(parts[1]):
             return None

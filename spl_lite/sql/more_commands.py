@@ -14,7 +14,7 @@ from ..commands.dedup import DedupCommand
 from ..commands.eventstats import StreamstatsCommand
 from ..commands.fillnull import FillnullCommand
 from ..commands.lookup import InputlookupCommand, LookupCommand
-from ..commands.rex import RegexCommand, RexCommand
+from ..commands.rex import RegexCommand, RexCommand, sed_parts
 from ..commands.top import TopCommand
 from ..lookups import LookupTable, lookup_path
 from ..runtime import timeutil
@@ -361,24 +361,9 @@ class MoreCommands:
 
 def _sed_parts(expr: str):
     """(regex, replacement, flags) of s/<regex>/<replacement>/<flags> with only g and i flags and
-    \1-style groups, which RE2 replaces the same way; None for anything else (y///, nth match)."""
-    if len(expr) < 2 or expr[0] != "s":
-        return None
-    delim, parts, cur, i = expr[1], [], [], 2
-    while i < len(expr):
-        ch = expr[i]
-        if ch == "\\" and i + 1 < len(expr) and expr[i + 1] == delim:
-            cur.append(delim)
-            i += 2
-            continue
-        if ch == delim:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    parts.append("".join(cur))
-    if len(parts) < 2 or len(parts) > 3:
+    \\1-style groups, which RE2 replaces the same way; None for anything else (y///, nth match)."""
+    parts = sed_parts(expr) if expr[:1] == "s" else None
+    if parts is None or len(parts) < 2 or len(parts) > 3:
         return None
     flags = parts[2] if len(parts) == 3 else ""
     if set(flags) - {"g", "i"} or re.search(r"\\g<|\$\d|&", parts[1]):
