@@ -31,7 +31,8 @@ def tree(tmp_path):
     (d / "b.json.bz2").write_bytes(bz2.compress(json.dumps(REC | {"eventName": "B"}).encode()))
     (d / "c.json.xz").write_bytes(lzma.compress(json.dumps(REC | {"eventName": "C"}).encode()))
     (d / "notes.bin").write_bytes(b"\x00\x01")
-    (d / "README.md").write_text("not data, not reported")
+    (d / "README.md").write_text("not data: reported like any file that is not")
+    (d / ".DS_Store").write_bytes(b"hidden: passed over")
     (d / "broken.json").symlink_to(tmp_path / "nowhere.json")
     (d / "sub" / "loop").symlink_to(d)  # two link loops back up the tree
     (d / "sub" / "loop2").symlink_to(d / "sub")
@@ -44,8 +45,9 @@ def test_a_tree_with_bad_files_and_link_loops_loads_each_file_once(tree):
     report = e.load(tree)
     assert time.perf_counter() - started < 10
     assert names_loaded(e) == [("a.json", "A"), ("b.json.bz2", "B"), ("c.json.xz", "C")]
-    assert (report.files, report.events, report.bad_files) == (3, 3, 3)
+    assert (report.files, report.events, report.bad_files) == (3, 3, 4)
     assert sorted(m.replace(str(tree), "D") for m in report.errors) == [
+        "D/README.md: not a JSON, NDJSON, .gz, .bz2, .xz or .zip file",
         "D/bad.json.gz: corrupt or truncated compressed data (Error -3 while decompressing data: "
         "invalid block type)",
         "D/broken.json: a broken symbolic link",

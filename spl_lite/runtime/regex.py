@@ -14,8 +14,6 @@ from .. import limits
 from ..errors import SplError
 
 IGNORECASE = _regex.IGNORECASE
-DOTALL = _regex.DOTALL
-MULTILINE = _regex.MULTILINE
 
 # PCRE spellings that the regex package writes differently.
 _PCRE_HEX = _regex.compile(r"(\\\\)|\\x\{([0-9A-Fa-f]{1,8})\}")
@@ -52,17 +50,8 @@ class Regex:
     def search(self, text: str, pos: int = 0):
         return self._timed(self.rx.search, text, pos)
 
-    def match(self, text: str):
-        return self._timed(self.rx.match, text)
-
-    def fullmatch(self, text: str):
-        return self._timed(self.rx.fullmatch, text)
-
     def finditer(self, text: str):
         return self._timed(lambda t, timeout: list(self.rx.finditer(t, timeout=timeout)), text)
-
-    def split(self, text: str) -> list:
-        return self._timed(self.rx.split, text)
 
     def sub(self, replacement, text: str, count: int = 0):
         try:
@@ -91,18 +80,30 @@ def compile_regex(pattern: str, flags: int = 0, *, command: str | None = None, s
     return Regex(pattern, rx, command, span)
 
 
+_GROUP_REFERENCE = _regex.compile(r"\\(\d+)|\\g<(\w+)>")
+
+
 def check_replacement(rx: Regex, replacement: str, written: str | None = None) -> None:
     """Refuse a replacement that names a group the pattern lacks (\\9), before any event runs;
     ``written`` is the replacement as the user wrote it, for the message."""
-    try:
-        rx.rx.sub(replacement, "")
-        template = _regex.compile(r"\\(\d+)|\\g<(\w+)>")
-        for m in template.finditer(replacement):
-            group = m.group(1) or m.group(2)
-            if group.isdigit() and int(group) > rx.groups:
-                raise IndexError(f"there is no group {group}")
-            if not group.isdigit() and group not in rx.groupindex:
-                raise IndexError(f"there is no group named {group}")
-    except (_regex.error, IndexError) as e:
+    problem = _replacement_problem(rx.rx, replacement)
+    if problem is not None:
         raise SplError(f"Invalid replacement \"{written or replacement}\" for the regular expression "
-                       f"\"{_short(rx.pattern)}\": {e}.", command=rx.command, span=rx.span) from None
+                       f"\"{_short(rx.pattern)}\": {problem}.", command=rx.command, span=rx.span)
+
+
+@functools.lru_cache(maxsize=512)
+def _replacement_problem(compiled, replacement: str) -> str | None:
+    """What is wrong with a replacement for a compiled pattern, once per pair (replace() with a
+    non-literal pattern asks for every event)."""
+    try:
+        compiled.sub(replacement, "")
+    except (_regex.error, IndexError) as e:
+        return str(e)
+    for m in _GROUP_REFERENCE.finditer(replacement):
+        group = m.group(1) or m.group(2)
+        if group.isdigit() and int(group) > compiled.groups:
+            return f"there is no group {group}"
+        if not group.isdigit() and group not in compiled.groupindex:
+            return f"there is no group named {group}"
+    return None

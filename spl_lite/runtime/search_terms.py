@@ -86,7 +86,6 @@ def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
 
 
 _SEGMENTS = re.compile(f"[^{re.escape(MAJOR_BREAKERS)}]+")
-_SEGMENTS_B = re.compile(f"[^{re.escape(MAJOR_BREAKERS)}]+".encode())
 
 
 def _wildcard_keyword(parts: list[str], edges: str):

@@ -136,8 +136,8 @@ def _walk(top: Path, report, seen: set[str], visited: set[str] | None = None, ke
 
 
 def _passed_over(f: Path, report) -> None:
-    if f.name.startswith(".") or f.name.lower().endswith((".md", ".txt", ".csv", ".sha256", ".md5")):
-        return  # hidden files, notes and checksums beside a dump are not data
+    if f.name.startswith("."):
+        return  # hidden files (.DS_Store, editors' swap files) are nobody's data
     _skip(report, f, f"not a {KINDS} file")
 
 
