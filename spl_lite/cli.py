@@ -39,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                         help="change a limit, e.g. regex_seconds=5 (repeatable; see the README's Limits)")
         sp.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
-        sp.add_argument("--engine", choices=("memory", "duckdb"), default="memory",
-                        help="where searches run: memory (the reference) or duckdb (pip install "
-                             "'spl-lite[duckdb]')")
+        sp.add_argument("--engine", choices=("memory", "duckdb", "spark"), default="memory",
+                        help="where searches run: memory (the reference), duckdb or spark (pip install "
+                             "'spl-lite[duckdb]' or '[spark]')")
+        sp.add_argument("--spark-master", metavar="URL",
+                        help="the Spark cluster to run on (default local[*], a session in this process)")
+        sp.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server to run on")
 
     q = sub.add_parser("query", help="run one search")
     q.add_argument("spl", help="the search")
@@ -95,7 +98,8 @@ def make_engine(args) -> Engine:
     try:
         engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
                         macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=changes,
-                        engine=args.engine)
+                        engine=args.engine, engine_options={"spark_master": args.spark_master,
+                                                            "spark_remote": args.spark_remote})
     except SplError as e:
         raise UsageError(str(e)) from None
     for line in engine.knowledge_warnings:

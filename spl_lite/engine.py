@@ -86,16 +86,18 @@ class Engine:
 
     def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
                  knowledge=(), macros=(), geoip=None, dedup_events: bool = False, limits=None,
-                 engine: str = "memory"):
+                 engine: str = "memory", engine_options=None):
         """``limits``: a Limits or a dict of the ones to change (see spl_lite.limits); ``engine``:
-        where searches run, "memory" (the reference) or "duckdb" (pip install 'spl-lite[duckdb]')."""
+        where searches run, "memory" (the reference), "duckdb" or "spark" (pip install
+        'spl-lite[duckdb]' or '[spark]'); ``engine_options``: {"spark_master": URL} or
+        {"spark_remote": "sc://host:port"} for a Spark cluster (default: a local session)."""
         self.limits = limits_module.DEFAULT if limits is None else \
             limits if isinstance(limits, limits_module.Limits) else limits_module.DEFAULT.replace(limits)
         with limits_module.applied(self.limits):
             self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
         if engine != "memory":
             from .sql import SqlExecutor
-            self.executor = SqlExecutor(self, engine)
+            self.executor = SqlExecutor(self, engine, engine_options)
 
     def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
         self.executor = MemoryExecutor(self)

@@ -12,6 +12,7 @@ from ..runtime.search_terms import MAJOR_BREAKERS, MINOR_BREAKERS, TIME_MODIFIER
 from ..functions import EVAL_FUNCTIONS
 from ..runtime.values import to_number
 from ..syntax import ast
+from .dialects import caseless, portable
 from .values import NULL, Value, as_number, as_text, fn, is_true, lit, search_value_match
 
 
@@ -90,7 +91,7 @@ class ExpressionTranslator:
             # Division by zero gives null (the field is not created).
             y = exp.Nullif(this=y, expression=exp.Literal.number(0))
         if op == "%":
-            return Value(fn("fmod", x, y), "num")
+            return Value(exp.Paren(this=exp.Mod(this=x, expression=y)), "num")
         cls = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}[op]
         return Value(exp.Paren(this=cls(this=x, expression=y)), "num")
 
@@ -166,7 +167,7 @@ class ExpressionTranslator:
             v = self.any_value(a)
             if v.type == "bool":
                 raise self.no(f"A Boolean argument to {node.name}()", node)
-            args.append(v.sql if v.type == "json" else fn("to_json", v.sql) if v.type != "null"
+            args.append(v.sql if v.type == "json" else portable("to_json", v.sql) if v.type != "null"
                         else exp.Literal.string("null"))
         call = fn("spl_eval_bool" if spec.returns_bool else "spl_eval", exp.Literal.string(name),
                   exp.Array(expressions=[exp.cast(a, "VARCHAR") for a in args]))
@@ -179,7 +180,7 @@ class ExpressionTranslator:
         return kinds.pop() if kinds else "null"
 
 
-def keyword_regex(node) -> str:
+def keyword_regex(node, dialect: str = "duckdb") -> str:
     """A free-text term as a regex for RE2 (no look-behind): its text, with * a run of characters
     that are not major breakers, between breakers or the ends of _raw, as keyword_matcher does."""
     major = re.escape(MAJOR_BREAKERS)
@@ -187,7 +188,8 @@ def keyword_regex(node) -> str:
     body = f"[^{major}]*".join(re.escape(p) for p in node.text.split("*"))
     if node.quoted:
         body = r"\s+".join(body.split(r"\ "))
-    return ("" if node.case_sensitive else "(?i)") + f"(^|[{edges}]){body}([{edges}]|$)"
+    flags = "" if node.case_sensitive else caseless(dialect)
+    return flags + f"(^|[{edges}]){body}([{edges}]|$)"
 
 
 class SearchTranslator:
@@ -223,7 +225,7 @@ class SearchTranslator:
         raw = self.ref("_raw", node)
         if raw.type != "str":
             raise self.no("A free-text term after the events became a table", node)
-        return exp.Coalesce(this=exp.RegexpLike(this=raw.sql, expression=exp.Literal.string(keyword_regex(node))),
+        return exp.Coalesce(this=exp.RegexpLike(this=raw.sql, expression=exp.Literal.string(keyword_regex(node, self.dialect))),
                             expressions=[exp.false()])
 
     def _field(self, name, node) -> Value:

@@ -92,8 +92,10 @@ class KnowledgeFields:
                 equal = exp.Case(ifs=[exp.If(this=fn("contains", cell.copy(), exp.Literal.string("*")), true=like)],
                                  default=equal)
             tests.append(equal)
-        first = exp.select(exp.column(output, table="l", quoted=True)).from_(exp.alias_(exp.to_table(table), "l")) \
-            .where(exp.and_(*tests)).order_by(exp.column("_row", table="l")).limit(1)
+        # The first matching row's value as an aggregate: Spark answers a correlated LIMIT 1 wrongly.
+        first = exp.select(exp.ArgMin(this=exp.column(output, table="l", quoted=True),
+                                      expression=exp.column("_row", table="l"))) \
+            .from_(exp.alias_(exp.to_table(table), "l")).where(exp.and_(*tests))
         found = exp.Coalesce(this=exp.Subquery(this=first), expressions=[own.sql])
         if rule.new_only:  # OUTPUTNEW leaves a field the event already has
             found = exp.Coalesce(this=own.sql.copy(), expressions=[found])

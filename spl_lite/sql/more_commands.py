@@ -21,10 +21,17 @@ from ..runtime import timeutil
 from ..runtime.regex import compile_regex
 from ..runtime.values import to_number
 from .expressions import SearchTranslator, unsupported
+from .dialects import caseless, portable, supports
 from .values import Value, as_number, as_text, col, fn, number_text, sort_key
 
 
 class MoreCommands:
+    def needs(self, operation: str, c, what: str) -> str:
+        """A portable operation the dialect must have, else the command stops here."""
+        if not supports(self.dialect, operation):
+            raise unsupported(what, self.dialect, command=c.name, span=c.span)
+        return operation
+
     def _DedupCommand(self, c: DedupCommand, rel, name):
         if c.keepevents or c.sortby:
             raise unsupported("dedup keepevents= or sortby", self.dialect, command=c.name, span=c.span)
@@ -38,7 +45,7 @@ class MoreCommands:
         if c.consecutive:
             # A result is dropped when its values equal those of the last result that had them all.
             key = exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())],
-                           default=fn("list_value", *[t.copy() for t in texts]))
+                           default=exp.Array(expressions=[t.copy() for t in texts]))
             before = exp.Window(this=exp.IgnoreNulls(this=exp.Lag(this=key)),
                                 order=in_order)
             numbered = self._add(name + "_r", exp.select(*self._all(rel), exp.alias_(key.copy(), "_key", quoted=True),
@@ -85,9 +92,8 @@ class MoreCommands:
             outputs.append(exp.alias_(col("_n"), o.get("countfield", "count"), quoted=True))
             columns[o.get("countfield", "count")] = "num"
         if o.get("showperc", True):
-            percent = fn("printf", exp.Literal.string("%.6f"),
-                         exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=col("_n")),
-                                 expression=col("_total")))
+            percent = portable("percent", exp.Div(this=exp.Mul(this=exp.cast(exp.Literal.number(100), "DOUBLE"),
+                                                                 expression=col("_n")), expression=col("_total")))
             outputs.append(exp.alias_(percent, o.get("percentfield", "percent"), quoted=True))
             columns[o.get("percentfield", "percent")] = "str"
         limit = o.get("limit", 10)
@@ -148,12 +154,14 @@ class MoreCommands:
         return self._set(name, rel, filled, always=True)
 
     def re2(self, pattern: str, c) -> str:
-        """A user's regex for the SQL engine's RE2; the executor checks RE2 accepts it before running."""
+        """A user's regex for the SQL engine (RE2 or Java's); the executor checks the engine
+        accepts it before running."""
         if re.search(r"\)[?*]|\)\{0|\|", pattern):
             # A group that may not take part in the match: PCRE leaves the field alone, SQL gives "".
             raise unsupported("A regex with optional groups or alternatives", self.dialect, command=c.name,
                               span=c.span)
-        converted = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
+        # Groups are read by number: names go (RE2 and Java spell them differently).
+        converted = re.sub(r"\(\?P?<[A-Za-z_]\w*>", "(", pattern)
         self.regexes.append((converted, c))
         return converted
 
@@ -166,9 +174,10 @@ class MoreCommands:
         v = self.ref(rel)(c.field, c)
         if v.type not in ("str", "num"):
             raise unsupported("rex mode=sed on a field that is not text", self.dialect, command=c.name, span=c.span)
-        rx = self.re2(("(?i)" if "i" in flags else "") + pattern, c)
-        edited = fn("regexp_replace", as_text(v), exp.Literal.string(rx), exp.Literal.string(replacement),
-                    exp.Literal.string("g" if "g" in flags else ""))
+        rx = self.re2((caseless(self.dialect) if "i" in flags else "") + pattern, c)
+        operation = self.needs("regexp_replace" if "g" in flags else "regexp_replace_first", c,
+                               "rex mode=sed replacing only the first match")
+        edited = portable(operation, as_text(v), exp.Literal.string(rx), exp.Literal.string(replacement))
         return self._set(name, rel, {c.field: Value(edited, "str")})
 
     def _RexCommand(self, c: RexCommand, rel, name):
@@ -199,7 +208,7 @@ class MoreCommands:
                                   command=c.name, span=c.span)
             found = fn("regexp_extract_all", text.copy(), exp.Literal.string(pattern), exp.Literal.number(i))
             if c.max_match:
-                found = fn("list_slice", found, exp.Literal.number(1), exp.Literal.number(c.max_match))
+                found = portable("slice", found, exp.Literal.number(1), exp.Literal.number(c.max_match))
             values[g] = Value(exp.Case(ifs=[exp.If(this=matched.copy(), true=found)]), "mv")
         return values
 
@@ -227,7 +236,7 @@ class MoreCommands:
             if v.type not in ("str", "num", "null"):
                 raise unsupported("convert of a multivalue field", self.dialect, command=c.name, span=item.span)
             n = as_number(v)
-            text = fn("strftime", fn("to_timestamp", n), exp.Literal.string(c.timeformat))
+            text = portable(self.needs("strftime", c, "convert ctime()"), n, exp.Literal.string(c.timeformat))
             # A value that is not a number stays as it was (under an alias, nothing is set).
             otherwise = ref(target, item).sql if item.alias else as_text(v)
             value = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n.copy(), expression=exp.Null())),
@@ -259,8 +268,10 @@ class MoreCommands:
                            for i, v in zip(c.inputs, values)])
 
         def first(column: str) -> exp.Expression:
-            return exp.Subquery(this=exp.select(exp.column(column, table="l", quoted=True))
-                                .from_(exp.alias_(exp.to_table(lookup), "l")).where(where.copy()).limit(1))
+            # The first row's value as an aggregate: Spark answers a correlated LIMIT 1 wrongly.
+            return exp.Subquery(this=exp.select(exp.ArgMin(this=exp.column(column, table="l", quoted=True),
+                                                           expression=exp.column("_row", table="l")))
+                                .from_(exp.alias_(exp.to_table(lookup), "l")).where(where.copy()))
         matched = exp.Exists(this=exp.select(exp.Literal.number(1)).from_(exp.alias_(exp.to_table(lookup), "l"))
                              .where(where.copy()))
         outputs = [(o.column, o.field) for o in c.outputs] or [(k, k) for k in table.columns if k not in inputs]
@@ -290,7 +301,7 @@ class MoreCommands:
                               span=c.span)
         n = as_number(v)
         width = exp.Literal.number(span[0] if span else number)
-        low = exp.Mul(this=fn("floor", exp.Div(this=n, expression=width)), expression=width.copy())
+        low = exp.Mul(this=exp.Floor(this=exp.Div(this=n, expression=width)), expression=width.copy())
         if c.field == "_time":
             bucket, kind = low, "num"
         else:

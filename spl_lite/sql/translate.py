@@ -28,6 +28,7 @@ from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .knowledge import KnowledgeFields
 from .more_commands import MoreCommands
+from .dialects import FUNCTIONS, NotInDialect, portable, render
 from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key
 
 EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
@@ -55,6 +56,7 @@ class Translation:
     always: set  # columns every row has, even when null
     regexes: list = field(default_factory=list)  # (RE2 pattern, command) the engine must accept
     tables: list = field(default_factory=list)  # (table name, LookupTable) the engine must hold
+    text: str = ""  # the SQL in the executor's dialect
 
 
 class Translator(MoreCommands):
@@ -165,9 +167,9 @@ class Translator(MoreCommands):
     def _MakeresultsCommand(self, c: MakeresultsCommand, rel, name):
         if c.annotate:
             raise unsupported("makeresults annotate=true", self.dialect, command=c.name, span=c.span)
-        body = exp.select(exp.alias_(exp.column("range"), "_ord", quoted=True),
+        body = exp.select(exp.alias_(exp.column("i"), "_ord", quoted=True),
                           exp.alias_(exp.Literal.number(int(self.now)), "_time", quoted=True)) \
-            .from_(exp.Anonymous(this="range", expressions=[exp.Literal.number(c.count)]))
+            .from_(portable("range", exp.Literal.number(c.count)))
         return self._add(name, body, Relation(name), columns={"_time": "num"}, events=False, always={"_time"})
 
     def _WhereCommand(self, c: WhereCommand, rel, name):
@@ -299,12 +301,12 @@ class Translator(MoreCommands):
             return (exp.Min if func == "min" else exp.Max)(this=v.sql), "num"
         if func == "values" and v is not None:
             # Distinct values sorted as text (by bytes): 10 before 9.
-            return fn("list_sort", fn("list_distinct", fn("list", as_text(v)))), "mv"
+            return exp.ArraySort(this=exp.ArrayDistinct(this=exp.ArrayAgg(this=as_text(v)))), "mv"
         if v is not None and v.type in ("str", "num") and stats_functions.lookup(func) is not None:
             # Any other stats function: the group's values in event order, handed to the very
             # function the memory engine uses (spl_stats), so the answer is the same by construction.
             def in_order(e):
-                return exp.ArrayAgg(this=exp.Order(this=e, expressions=[exp.Ordered(this=col("_ord"))]))
+                return portable("list_in_order", e, col("_ord"))
             values, times = in_order(v.sql), in_order(exp.cast(ref("_time", agg).sql, "DOUBLE"))
             return fn(f"spl_stats_{v.type}", exp.Literal.string(func), values, times), "json"
         raise unsupported(f"The stats function {agg.func}()", self.dialect, command=c.name, span=agg.span)
@@ -316,13 +318,15 @@ DIALECTS = ("duckdb", "spark", "trino", "databricks")
 
 def to_sql(query, dialect: str = "duckdb") -> str:
     """The SQL a compiled search translates to, in a dialect, for users to read or run."""
-    if dialect != "duckdb":
+    if dialect not in FUNCTIONS:
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
     now = query.engine.now if query.engine.now is not None else 0
     try:
         translation = Translator(dialect, now, query.time_range(), query.engine.knowledge,
-                                 query.engine.lookups_dir) \
-            .translate(query.commands)
+                                 query.engine.lookups_dir).translate(query.commands)
+        return render(translation.sql, dialect, pretty=True)
+    except NotInDialect as e:
+        raise unsupported(f"The operation {e}", dialect, command="search", span=None).with_query(query.expanded) \
+            from None
     except SplError as e:
         raise e.with_query(query.expanded) from None
-    return translation.sql.sql(dialect=dialect, pretty=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from .dialects import portable
+
 NUMBER_PATTERN = r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"  # the text eval reads as a number
 
 
@@ -27,7 +29,9 @@ def lit(value) -> Value:
     if isinstance(value, bool):
         return Value(exp.Boolean(this=value), "bool")
     if isinstance(value, (int, float)):
-        return Value(exp.Literal.number(repr(value) if isinstance(value, float) else value), "num")
+        if isinstance(value, float):  # a double everywhere (Spark reads 1.5 as a decimal)
+            return Value(exp.cast(exp.Literal.number(repr(value)), "DOUBLE"), "num")
+        return Value(exp.Literal.number(value), "num")
     return Value(exp.Literal.string(value), "str")
 
 
@@ -43,16 +47,7 @@ def fn(name: str, *args) -> exp.Expression:
 def json_field(raw: exp.Expression, name: str) -> exp.Expression:
     """A field extracted from the event's JSON as Splunk's KV_MODE=json does: objects and
     arrays are no value, JSON null is the text "null", numbers as eval would print them."""
-    path = exp.Literal.string("$" + "".join('."' + part.replace('"', '\\"') + '"' for part in name.split(".")))
-    kind = fn("json_type", raw, path)
-    text = exp.JSONExtractScalar(this=raw.copy(), expression=path.copy())
-    return exp.Case(ifs=[
-        exp.If(this=exp.In(this=kind, expressions=[exp.Literal.string("OBJECT"), exp.Literal.string("ARRAY")]),
-               true=exp.Null()),
-        exp.If(this=exp.EQ(this=kind.copy(), expression=exp.Literal.string("NULL")), true=exp.Literal.string("null")),
-        exp.If(this=exp.EQ(this=kind.copy(), expression=exp.Literal.string("DOUBLE")),
-               true=number_text(exp.cast(text.copy(), "DOUBLE"))),
-    ], default=text)
+    return portable("json_field", raw, exp.Literal.string(name))
 
 
 def as_number(v: Value) -> exp.Expression:
@@ -67,10 +62,7 @@ def as_number(v: Value) -> exp.Expression:
 
 def number_text(n: exp.Expression) -> exp.Expression:
     """A double as Splunk prints it: whole numbers below 1e16 without a decimal point."""
-    whole = exp.and_(exp.EQ(this=n.copy(), expression=fn("trunc", n.copy())),
-                     exp.LT(this=fn("abs", n.copy()), expression=exp.Literal.number("1e16")))
-    return exp.Case(ifs=[exp.If(this=whole, true=exp.cast(exp.cast(n.copy(), "BIGINT"), "VARCHAR"))],
-                    default=exp.cast(n.copy(), "VARCHAR"))
+    return portable("number_text", n)
 
 
 def as_text(v: Value) -> exp.Expression:

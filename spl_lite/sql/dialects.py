@@ -1,0 +1,204 @@
+"""What differs between SQL engines, in one place. The translator writes the few operations
+that engines spell differently as portable calls (``portable("json_field", ...)``); rendering in
+a dialect expands each into that engine's own functions. Everything else is plain sqlglot,
+which every dialect renders itself.
+
+A dialect without an operation says so: ``supports()`` lets the translator refuse (with the
+command's caret) before any work starts.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+PREFIX = "portable_"
+
+
+def portable(name: str, *args) -> exp.Expression:
+    return exp.Anonymous(this=PREFIX + name, expressions=list(args))
+
+
+def _fn(name: str, *args) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _s(text: str) -> exp.Literal:
+    return exp.Literal.string(text)
+
+
+def _in(value: exp.Expression, *texts: str) -> exp.Expression:
+    return exp.In(this=value, expressions=[_s(t) for t in texts])
+
+
+# ------------------------------------------------------------------ a field from the event's JSON
+def _path_duckdb(name: str) -> str:
+    return "$" + "".join('."' + part.replace('"', '\\"') + '"' for part in name.split("."))
+
+
+def _path_spark(name: str) -> str | None:
+    parts = name.split(".")
+    if any('"' in p or "\\" in p or not p for p in parts):
+        return None
+    return "$" + "".join(f"[\"{p}\"]" for p in parts)
+
+
+def _json_field_duckdb(raw, name):
+    """KV_MODE=json: objects and arrays are no value, JSON null is the text "null", a double
+    as eval prints it, any other scalar as its text."""
+    path = _s(_path_duckdb(name.name))
+    kind = _fn("json_type", raw, path)
+    text = exp.JSONExtractScalar(this=raw.copy(), expression=path.copy())
+    return exp.Case(ifs=[
+        exp.If(this=_in(kind, "OBJECT", "ARRAY"), true=exp.Null()),
+        exp.If(this=exp.EQ(this=kind.copy(), expression=_s("NULL")), true=_s("null")),
+        exp.If(this=exp.EQ(this=kind.copy(), expression=_s("DOUBLE")),
+               true=_number_text("duckdb", exp.cast(text.copy(), "DOUBLE"))),
+    ], default=text)
+
+
+def _json_field_spark(raw, name):
+    """The same rules over Spark's VARIANT: the type is read off schema_of_variant; a decimal
+    with a fraction is a double to Splunk, a whole one (a big integer) keeps its digits. The
+    repeated parse is one: Spark computes equal subexpressions once."""
+    path = _path_spark(name.name)
+    if path is None:
+        return None
+    value = _fn("variant_get", _fn("try_parse_json", raw), _s(path))
+    kind = _fn("schema_of_variant", value)
+    fraction = exp.or_(exp.EQ(this=kind.copy(), expression=_s("DOUBLE")),
+                       exp.and_(exp.Like(this=kind.copy(), expression=_s("DECIMAL%")),
+                                exp.Not(this=exp.Like(this=kind.copy(), expression=_s("%,0)")))))
+    return exp.Case(ifs=[
+        exp.If(this=exp.or_(exp.Like(this=kind.copy(), expression=_s("OBJECT%")),
+                            exp.Like(this=kind.copy(), expression=_s("ARRAY%"))), true=exp.Null()),
+        exp.If(this=exp.EQ(this=kind.copy(), expression=_s("VOID")), true=_s("null")),
+        exp.If(this=fraction, true=_number_text("spark", _fn("try_variant_get", value.copy(), _s("$"), _s("double")))),
+    ], default=_fn("variant_get", value.copy(), _s("$"), _s("string")))
+
+
+# ------------------------------------------------------------------ numbers as text
+def _number_text(dialect: str, n: exp.Expression) -> exp.Expression:
+    """A double as Splunk prints it: whole numbers below 1e16 without a decimal point, others as
+    Python's repr (DuckDB's cast agrees; Spark's Java text does not, so Spark asks Python)."""
+    whole = exp.and_(exp.EQ(this=n.copy(), expression=exp.Floor(this=n.copy())),
+                     exp.LT(this=exp.Abs(this=n.copy()), expression=exp.Literal.number("1e16")))
+    other = exp.cast(n.copy(), "VARCHAR") if dialect == "duckdb" else _fn("spl_number_text", n.copy())
+    return exp.Case(ifs=[exp.If(this=whole, true=exp.cast(exp.cast(n.copy(), "BIGINT"), "VARCHAR"))], default=other)
+
+
+def _to_json_spark(value):
+    # Spark writes JSON only for arrays and structs: a one-item array, its brackets cut off.
+    text = _fn("to_json", exp.Array(expressions=[value]))
+    return exp.Substring(this=text, start=exp.Literal.number(2),
+                         length=exp.Sub(this=exp.Length(this=text.copy()), expression=exp.Literal.number(2)))
+
+
+# ------------------------------------------------------------------ lists
+def _list_in_order_spark(value, order):
+    # collect_list keeps no order: pairs (order, value) sorted, then the values.
+    pairs = _fn("array_sort", _fn("collect_list", _fn("named_struct", _s("o"), order, _s("v"), value)))
+    x = exp.to_identifier("x")
+    return _fn("transform", pairs, exp.Lambda(this=exp.Dot(this=exp.column("x"), expression=exp.to_identifier("v")),
+                                              expressions=[x]))
+
+
+def _range(dialect: str, count):
+    column = "range" if dialect == "duckdb" else "id"
+    return exp.Subquery(this=exp.select(exp.alias_(exp.column(column), "i")).from_(_fn("range", count)))
+
+
+def _percent_spark(n):
+    # Python's "%.6f" rounds the double's exact value half to even; Java's rounds half up.
+    rounded = _fn("bround", exp.cast(n, "DECIMAL(38, 20)"), exp.Literal.number(6))
+    return _fn("format_string", _s("%.6f"), exp.cast(rounded, "DOUBLE"))
+
+
+def _replace_spark(text, pattern, replacement):
+    # Java writes groups $1 and a literal $ as \$; Spark has no "first match only".
+    java = re.sub(r"\\(\d)|(\$)", lambda m: "$" + m.group(1) if m.group(1) else "\\$", replacement.name)
+    return _fn("regexp_replace", text, pattern, _s(java))
+
+
+# strftime directives as Spark's datetime pattern letters (C locale names, as Python's).
+_JAVA_TIME = {"Y": "yyyy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "y": "yy", "j": "DDD",
+              "p": "a", "I": "hh", "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE"}
+
+
+def _strftime_spark(n, fmt):
+    pattern, text = [], []
+    for literal, directive in re.findall(r"([^%]*)(%.|$)", fmt.name):
+        text.append(literal)
+        if directive == "%%":
+            text.append("%")
+        elif directive:
+            if directive[1] not in _JAVA_TIME:
+                return None  # %e (a space-padded day) has no pattern letter
+            if text and "".join(text):
+                pattern.append("'" + "".join(text).replace("'", "''") + "'")
+            text = []
+            pattern.append(_JAVA_TIME[directive[1]])
+    if "".join(text):
+        pattern.append("'" + "".join(text).replace("'", "''") + "'")
+    return _fn("date_format", _fn("timestamp_seconds", n), _s("".join(pattern)))
+
+
+FUNCTIONS = {
+    "duckdb": {
+        "json_field": _json_field_duckdb,
+        "number_text": lambda n: _number_text("duckdb", n),
+        "to_json": lambda v: _fn("to_json", v),
+        "list_in_order": lambda v, o: exp.ArrayAgg(this=exp.Order(this=v, expressions=[exp.Ordered(this=o)])),
+        "range": lambda n: _range("duckdb", n),
+        "percent": lambda n: _fn("printf", _s("%.6f"), n),
+        "slice": lambda v, a, b: _fn("list_slice", v, a, b),
+        "regexp_replace": lambda t, p, r: _fn("regexp_replace", t, p, r, _s("g")),
+        "regexp_replace_first": lambda t, p, r: _fn("regexp_replace", t, p, r),
+        "strftime": lambda n, f: _fn("strftime", _fn("to_timestamp", n), f),
+    },
+    "spark": {
+        "json_field": _json_field_spark,
+        "number_text": lambda n: _number_text("spark", n),
+        "to_json": _to_json_spark,
+        "list_in_order": _list_in_order_spark,
+        "range": lambda n: _range("spark", n),
+        "percent": _percent_spark,
+        "slice": lambda v, a, b: _fn("slice", v, a, b),
+        "regexp_replace": _replace_spark,
+        "strftime": _strftime_spark,
+    },
+}
+
+
+class NotInDialect(Exception):
+    """A portable operation the dialect lacks, met while rendering (the translator checks first)."""
+
+
+def caseless(dialect: str) -> str:
+    """The inline flag for case-insensitive matching of any letter (Java folds only ASCII
+    without u; RE2 folds all with i alone)."""
+    return "(?i)" if dialect == "duckdb" else "(?iu)"
+
+
+def supports(dialect: str, name: str) -> bool:
+    return name in FUNCTIONS.get(dialect, {})
+
+
+def expand(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """The tree with every portable call written in the dialect's own functions."""
+    table = FUNCTIONS[dialect]
+
+    def visit(node):
+        if isinstance(node, exp.Anonymous) and node.name.startswith(PREFIX):
+            args = [expand(a, dialect) for a in node.expressions]
+            build = table.get(node.name[len(PREFIX):])
+            built = build(*args) if build is not None else None
+            if built is None:
+                raise NotInDialect(node.name[len(PREFIX):])
+            return built
+        return node
+    return tree.transform(visit)
+
+
+def render(tree: exp.Expression, dialect: str, pretty: bool = False) -> str:
+    return expand(tree, dialect).sql(dialect=dialect, pretty=pretty)

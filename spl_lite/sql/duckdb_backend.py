@@ -1,0 +1,74 @@
+"""DuckDB as a SQL engine for spl_lite: the engine's events as a table, spl_lite's Python
+functions registered, lookups as tables."""
+from __future__ import annotations
+
+from ..runtime.values import raw_text, to_number
+from ..runtime.values.event import ORIGIN
+from . import udfs
+
+REGEX_FLAVOUR = "RE2 has no look-around or back-reference"
+
+
+def require(module: str, extra: str):
+    try:
+        return __import__(module)
+    except ImportError:
+        from ..errors import SplError
+        raise SplError(f"The {extra} engine needs its extra: pip install 'spl-lite[{extra}]'.") from None
+
+
+def event_rows(store):
+    """(_ord, _time, _raw, index, sourcetype, source, host) of every event, in Splunk's order."""
+    for i, ev in enumerate(store.events()):
+        origin = ev.get(ORIGIN) or {}
+        t = to_number(ev.get("_time"))
+        yield (i, None if t is None else float(t), raw_text(ev), origin.get("index"), origin.get("sourcetype"),
+               origin.get("source"), origin.get("host"))
+
+
+class DuckDB:
+    dialect = "duckdb"
+    regex_flavour = REGEX_FLAVOUR
+
+    def __init__(self, options=None):
+        self.duckdb = require("duckdb", "duckdb")
+        self.errors = self.duckdb.Error
+
+    def connect(self, store, table: str):
+        db = self.duckdb.connect()
+        db.execute("SET TimeZone = 'UTC'")  # times are UTC, as everywhere in spl_lite
+        for mode, key in udfs.SORT_KEYS.items():
+            db.create_function(f"spl_sort_key_{mode}", key, ["VARCHAR"], "VARCHAR")
+        # These return null for null: DuckDB must hand them nulls rather than filter them out.
+        db.create_function("spl_eval", udfs.eval_function, ["VARCHAR", "VARCHAR[]"], "VARCHAR",
+                           null_handling="special")
+        db.create_function("spl_eval_bool", udfs.eval_function, ["VARCHAR", "VARCHAR[]"], "BOOLEAN",
+                           null_handling="special")
+        for kind, values in (("str", "VARCHAR[]"), ("num", "DOUBLE[]")):
+            db.create_function(f"spl_stats_{kind}", udfs.stats_function, ["VARCHAR", values, "DOUBLE[]"], "VARCHAR",
+                               null_handling="special")
+        db.execute(f"CREATE TABLE {table} (_ord BIGINT, _time DOUBLE, _raw VARCHAR, \"index\" VARCHAR, "
+                   "sourcetype VARCHAR, source VARCHAR, host VARCHAR)")
+        rows = list(event_rows(store))
+        if rows:
+            db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        return db
+
+    def lookup_table(self, db, name: str, table) -> None:
+        """A lookup file as a table: its columns as text, and _row, the order of its rows."""
+        columns = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" VARCHAR' for c in table.columns)
+        db.execute(f'CREATE OR REPLACE TABLE "{name}" (_row BIGINT{", " + columns if columns else ""})')
+        if table.rows:
+            marks = ", ".join("?" for _ in range(len(table.columns) + 1))
+            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
+                           [(i, *[r.get(c) for c in table.columns]) for i, r in enumerate(table.rows)])
+
+    def execute(self, db, sql: str) -> list[tuple]:
+        return db.execute(sql).fetchall()
+
+    def regex_error(self, pattern: str) -> str | None:
+        try:
+            self.duckdb.connect().execute("SELECT regexp_matches('', ?)", [pattern])
+        except self.errors as e:
+            return str(e).splitlines()[0]
+        return None

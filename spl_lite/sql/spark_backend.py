@@ -1,0 +1,100 @@
+"""Apache Spark as a SQL engine for spl_lite: a local session by default (local[*]), a cluster
+with a master URL, or a Spark Connect server. One session per process, shared by every engine
+and test; each run registers its own events and lookups as temporary views."""
+from __future__ import annotations
+
+import os
+import sys
+
+from . import udfs
+from .duckdb_backend import event_rows, require
+
+_SESSIONS: dict = {}
+
+
+def session(master: str | None = None, remote: str | None = None):
+    """The process's Spark session for a master (or a Spark Connect remote), made once."""
+    key = (master, remote)
+    if key in _SESSIONS:
+        return _SESSIONS[key]
+    require("pyspark", "spark")
+    from pyspark.sql import SparkSession
+    # Python functions run in workers started with this very interpreter.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("spl_lite")
+    if remote:
+        builder = builder.remote(remote)
+    else:
+        local = master is None or master.startswith("local")
+        builder = builder.master(master or "local[*]").config("spark.ui.enabled", "false") \
+            .config("spark.ui.showConsoleProgress", "false")
+        if local:  # a few cores: Spark's 200 shuffle partitions would only cost time
+            builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
+    # UTC as everywhere in spl_lite; nulls, not errors, for casts and division by zero, as eval.
+    spark = builder.config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false") \
+        .getOrCreate()
+    if not remote:
+        spark.sparkContext.setLogLevel("OFF")
+    _register(spark)
+    _SESSIONS[key] = spark
+    return spark
+
+
+def _register(spark) -> None:
+    from pyspark.sql.types import BooleanType, StringType
+    for mode, key in udfs.SORT_KEYS.items():
+        spark.udf.register(f"spl_sort_key_{mode}", _nullable(key), StringType())
+    spark.udf.register("spl_eval", udfs.eval_function, StringType())
+    spark.udf.register("spl_eval_bool", udfs.eval_function, BooleanType())
+    spark.udf.register("spl_stats_str", udfs.stats_function, StringType())
+    spark.udf.register("spl_stats_num", udfs.stats_function, StringType())
+    spark.udf.register("spl_number_text", udfs.number_text, StringType())
+
+
+def _nullable(f):
+    def call(text):
+        return None if text is None else f(text)
+    return call
+
+
+EVENT_SCHEMA = "_ord BIGINT, _time DOUBLE, _raw STRING, index STRING, sourcetype STRING, source STRING, host STRING"
+
+
+class Spark:
+    dialect = "spark"
+    regex_flavour = "Java's regular expressions have no \\K, atomic groups or recursion"
+
+    def __init__(self, options=None):
+        options = options or {}
+        self.spark = session(options.get("spark_master"), options.get("spark_remote"))
+        self.errors = _errors()
+
+    def connect(self, store, table: str):
+        """The events as a DataFrame, kept for the views each run registers."""
+        rows = list(event_rows(store))
+        return {table: self.spark.createDataFrame(rows, EVENT_SCHEMA)}
+
+    def lookup_table(self, db, name: str, table) -> None:
+        columns = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in table.columns)
+        schema = "_row BIGINT" + (", " + columns if columns else "")
+        db[name] = self.spark.createDataFrame([(i, *[r.get(c) for c in table.columns])
+                                               for i, r in enumerate(table.rows)], schema)
+
+    def execute(self, db, sql: str) -> list[tuple]:
+        for name, frame in db.items():
+            frame.createOrReplaceTempView(name)
+        return [tuple(row) for row in self.spark.sql(sql).collect()]
+
+    def regex_error(self, pattern: str) -> str | None:
+        try:
+            self.spark.sql("SELECT '' RLIKE :p", args={"p": pattern}).collect()
+        except self.errors as e:
+            return str(e).strip().splitlines()[0]
+        return None
+
+
+def _errors():
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+    return (PySparkException, Py4JError)
