@@ -12,6 +12,7 @@ from . import Engine, SplError
 from .errors import internal_error
 from .knowledge.conf import read_utf8
 from .render import FORMATS, render, render_many
+from . import ingest_cli
 from .sql.translate import DIALECTS, to_sql
 
 MAX_LOAD_ERRORS_SHOWN = 10
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("spl", help="the search")
     s.add_argument("--dialect", choices=DIALECTS, default="duckdb")
     common(s)
+    ingest_cli.add_parser(sub)
     return p
 
 
@@ -127,6 +129,17 @@ class Progress:
             print(file=sys.stderr)
 
 
+def report_problems(reports) -> None:
+    """What loading skipped, on stderr: the first problems with file and line, then a count."""
+    errors = [e for r in reports for e in r.errors]
+    for line in errors[:MAX_LOAD_ERRORS_SHOWN]:
+        print(f"warning: {line} (skipped)", file=sys.stderr)
+    if len(errors) > MAX_LOAD_ERRORS_SHOWN:
+        print(f"warning: ... and {len(errors) - MAX_LOAD_ERRORS_SHOWN} more problems: "
+              f"{sum(r.bad_files for r in reports)} files and {sum(r.bad_lines for r in reports)} "
+              "records skipped in all", file=sys.stderr)
+
+
 def load_data(engine: Engine, args, time_range=(None, None)) -> str:
     """Load --data (or the sample) into the engine; a sentence saying what was loaded."""
     started = time.perf_counter()
@@ -135,13 +148,7 @@ def load_data(engine: Engine, args, time_range=(None, None)) -> str:
     reports = [engine.load(d, sourcetype=args.sourcetype, earliest=earliest, latest=latest, progress=progress)
                for d in args.data] if args.data else [engine.load_sample()]
     progress.done()
-    errors = [e for r in reports for e in r.errors]
-    for line in errors[:MAX_LOAD_ERRORS_SHOWN]:
-        print(f"warning: {line} (skipped)", file=sys.stderr)
-    if len(errors) > MAX_LOAD_ERRORS_SHOWN:
-        print(f"warning: ... and {len(errors) - MAX_LOAD_ERRORS_SHOWN} more problems: "
-              f"{sum(r.bad_files for r in reports)} files and {sum(r.bad_lines for r in reports)} "
-              "records skipped in all", file=sys.stderr)
+    report_problems(reports)
     events = sum(r.events for r in reports)
     files = sum(r.files for r in reports)
     what = "the bundled sample" if not args.data else f"{files} file{'s' if files != 1 else ''}"
@@ -232,6 +239,8 @@ def _main(argv: list[str] | None) -> int:
         args = parser.parse_args(["repl", *(argv or [])])
     if args.command == "sql":
         return _print_sql(args)
+    if args.command == "ingest":
+        return ingest_cli.run(args, Progress(), report_problems)
     try:
         engine = make_engine(args)
         texts = []
@@ -252,6 +261,9 @@ def _main(argv: list[str] | None) -> int:
                 queries.append(e)
         loaded = load_data(engine, args, _time_range(queries))
     except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+        print(f"spl-lite: {e}", file=sys.stderr)
+        return 2
+    except SplError as e:  # data the engine cannot take (an ingested dataset on memory)
         print(f"spl-lite: {e}", file=sys.stderr)
         return 2
     if sys.stderr.isatty() and args.command != "repl":

@@ -25,6 +25,7 @@ from .store import EventStore, load_paths, make_event
 from .runtime.timeutil import parse_iso
 from .runtime.values import to_number
 from .store.loader import LoadReport, Origins, epoch_seconds
+from .store.parquet import read_dataset
 from .syntax import ast
 from .knowledge import PACKS, Knowledge, attach
 from .syntax.macros import Macro, expand, load_macros_conf, strip_comments
@@ -145,12 +146,27 @@ class Engine:
 
         With ``earliest``/``latest`` (epoch), files in CloudTrail's S3 layout whose day lies
         outside that range are not read; ``progress(report)`` is called after each file.
+        A dataset made by ``spl-lite ingest`` is searched where it lies, by a SQL engine.
         """
+        dataset = read_dataset(Path(path)) if Path(path).is_dir() else None
+        if dataset is not None:
+            return self._attach(Path(path), dataset)
+        if getattr(self.executor, "dataset", None) is not None:
+            raise SplError("An engine searches one ingested dataset, and no events loaded besides it.")
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
                             seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress)
         self.store.events()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
+        return report
+
+    def _attach(self, path: Path, dataset: dict) -> LoadReport:
+        if not hasattr(self.executor, "attach"):
+            raise SplError(f"{path} is a Parquet dataset made by spl-lite ingest: search it with --engine duckdb "
+                           "or --engine spark (Engine(engine=...)), which read it without loading it")
+        self.executor.attach(path, dataset)
+        report = LoadReport()
+        report.events, report.files = dataset.get("events", 0), 1
         return report
 
     def load_sample(self) -> LoadReport:

@@ -34,7 +34,7 @@ class DuckDB:
         self.duckdb = require("duckdb", "duckdb")
         self.errors = self.duckdb.Error
 
-    def connect(self, store, table: str):
+    def _database(self):
         db = self.duckdb.connect()
         db.execute("SET TimeZone = 'UTC'")  # times are UTC, as everywhere in spl_lite
         for mode, key in udfs.SORT_KEYS.items():
@@ -47,11 +47,27 @@ class DuckDB:
         for kind, values in (("str", "VARCHAR[]"), ("num", "DOUBLE[]")):
             db.create_function(f"spl_stats_{kind}", udfs.stats_function, ["VARCHAR", values, "DOUBLE[]"], "VARCHAR",
                                null_handling="special")
-        db.execute(f"CREATE TABLE {table} (_ord BIGINT, _time DOUBLE, _raw VARCHAR, \"index\" VARCHAR, "
-                   "sourcetype VARCHAR, source VARCHAR, host VARCHAR)")
-        rows = list(event_rows(store))
-        if rows:
-            db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        return db
+
+    def connect(self, store, table: str):
+        """A database holding the store's events as a table."""
+        import numpy
+        db = self._database()
+        columns = list(zip(*event_rows(store))) or [()] * 7
+        names = ("_ord", "_time", "_raw", "index", "sourcetype", "source", "host")
+        batch = {name: numpy.array(values, dtype=object) for name, values in zip(names, columns)}
+        db.register("batch", batch)
+        db.execute(f"CREATE TABLE {table} AS SELECT _ord::BIGINT AS _ord, _time::DOUBLE AS _time, "
+                   "_raw::VARCHAR AS _raw, \"index\"::VARCHAR AS \"index\", sourcetype::VARCHAR AS sourcetype, "
+                   "source::VARCHAR AS source, host::VARCHAR AS host FROM batch")
+        db.unregister("batch")
+        return db
+
+    def connect_dataset(self, path, table: str):
+        """A database reading a dataset made by spl-lite ingest where it lies: nothing is loaded."""
+        db = self._database()
+        files = str(path / "**" / "*.parquet").replace("'", "''")
+        db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{files}', hive_partitioning = false)")
         return db
 
     def lookup_table(self, db, name: str, table) -> None:

@@ -35,13 +35,22 @@ class SqlExecutor:
         self.backend = backend(dialect, options)
         self._db = None
         self._loaded = None
+        self.dataset = None  # (path, description) of a dataset made by spl-lite ingest
+
+    def attach(self, path, info: dict) -> None:
+        """Search a Parquet dataset made by spl-lite ingest (read where it lies, never loaded)."""
+        if self.dataset is not None or len(self.engine.store):
+            raise SplError("An engine searches one ingested dataset, and no events loaded besides it.")
+        self.dataset = (path, info)
+        self._db = None
 
     # -------------------------------------------------------------- compile time
     def translate(self, query):
         now = self.engine.now if self.engine.now is not None else int(time.time())
         try:
+            stored = self.dataset[1].get("fields", ()) if self.dataset else ()
             translation = Translator(self.name, now, query.time_range(), self.engine.knowledge,
-                                     self.engine.lookups_dir).translate(query.commands)
+                                     self.engine.lookups_dir, stored).translate(query.commands)
             translation.text = render(translation.sql, self.name)
         except NotInDialect as e:
             raise Unsupported(f"The operation {e} is not supported on {self.name} yet.", command="search",
@@ -91,6 +100,10 @@ class SqlExecutor:
 
     def _connection(self):
         """The engine's events as the backend holds them, made again when events were added."""
+        if self.dataset is not None:
+            if self._db is None:
+                self._db = self.backend.connect_dataset(self.dataset[0], EVENTS)
+            return self._db
         store = self.engine.store
         if self._db is None or self._loaded != (id(store), len(store)):
             self._db, self._loaded = self.backend.connect(store, EVENTS), (id(store), len(store))

@@ -75,6 +75,10 @@ class Spark:
         rows = list(event_rows(store))
         return {table: self.spark.createDataFrame(rows, EVENT_SCHEMA)}
 
+    def connect_dataset(self, path, table: str):
+        """A dataset made by spl-lite ingest, read where it lies (a day=... column comes along)."""
+        return {table: self.spark.read.parquet(str(path))}
+
     def lookup_table(self, db, name: str, table) -> None:
         columns = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in table.columns)
         schema = "_row BIGINT" + (", " + columns if columns else "")

@@ -60,8 +60,12 @@ class Translation:
 
 
 class Translator(MoreCommands):
-    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None, lookups_dir=None):
+    def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None, lookups_dir=None,
+                 stored=()):
+        """``stored``: fields the events table holds as columns, each exactly the value a search
+        sees (a dataset made by spl-lite ingest), read instead of parsing _raw."""
         self.dialect, self.now, self.time_range = dialect, now, time_range
+        self.stored = tuple(f for f in stored if f not in METADATA)
         self.lookups_dir = lookups_dir
         self.knowledge = KnowledgeFields(knowledge or {}, dialect, self.raw)
         self.command = "search"
@@ -118,11 +122,18 @@ class Translator(MoreCommands):
         if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
             raise unsupported(f"The field '{name}'", self.dialect, command=self.command,
                               span=getattr(node, "span", None))
+        if name in self.stored:
+            return Value(col(name), "str")
         return Value(json_field(col("_raw"), name), "str")
+
+    def _base(self, rel: Relation) -> list[str]:
+        """The columns a relation carries besides its fields: _ord, and an event's own."""
+        return ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host", *self.stored]
+                           if rel.events else [])
 
     def _all(self, rel: Relation, skip=()) -> list[exp.Expression]:
         """Every column the relation carries, to pass along unchanged."""
-        base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
+        base = self._base(rel)
         return [col(n) for n in base if n not in skip and n not in rel.columns] + \
             [col(n) for n in rel.columns if n not in skip]
 
@@ -133,7 +144,7 @@ class Translator(MoreCommands):
         columns = dict(rel.columns)
         for target, v in values.items():
             columns[target] = "str" if v.type == "null" else v.type
-        base = ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host"] if rel.events else [])
+        base = self._base(rel)
         body = exp.select(*[col(n) for n in base if n not in columns],
                           *[exp.alias_(values[k].sql, k, quoted=True) if k in values else col(k) for k in columns]) \
             .from_(rel.name)
