@@ -44,15 +44,22 @@ def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def engine_arguments(engine: str) -> dict:
+    if engine == "databricks":
+        return {"engine": "spark", "engine_options": {"render_as": "databricks"}}
+    return {"engine": engine}
+
+
 def case_engine(case: dict, directory: Path, *, now=None, engine: str = "memory"):
-    """An engine holding a worked case's events, lookups (written into ``directory``) and macros."""
+    """An engine holding a worked case's events, lookups (written into ``directory``) and macros.
+    ``engine`` "databricks": Spark running the SQL printed for Databricks."""
     import spl_lite
     lookups = directory / "lookups"
     lookups.mkdir()
     for name, text in case.get("lookups", {}).items():
         (lookups / name).write_text(text)
     e = spl_lite.Engine(addons=case.get("addons", False), now=now if now is not None else case.get("now"),
-                        lookups_dir=lookups, engine=engine)
+                        lookups_dir=lookups, **engine_arguments(engine))
     for m in case.get("macros", []):
         e.define_macro(m["name"], m["definition"], m.get("args", ()))
     meta = case.get("metadata") or {}

@@ -13,7 +13,7 @@ import spl_lite
 from spl_lite.cli import main, read_spl_file
 from spl_lite.engine import SAMPLE_DATA
 from spl_lite.store.parquet import DATASET_FILE, FIELD_COLUMNS
-from conftest import table_of
+from conftest import engine_arguments, table_of
 
 pytest.importorskip("duckdb", reason="the duckdb extra is not installed: pip install 'spl-lite[duckdb]'")
 
@@ -43,7 +43,7 @@ def on_dataset(dataset):
 
     def get(name):
         if name not in engines:
-            engines[name] = spl_lite.Engine(now=NOW, engine=name)
+            engines[name] = spl_lite.Engine(now=NOW, **engine_arguments(name))
             report = engines[name].load(dataset)
             assert report.events == 3000
         return engines[name]

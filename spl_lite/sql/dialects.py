@@ -12,6 +12,8 @@ import re
 
 from sqlglot import exp
 
+from . import rendered
+
 PREFIX = "portable_"
 
 
@@ -81,6 +83,8 @@ def _json_field_spark(raw, name):
 def _number_text(dialect: str, n: exp.Expression) -> exp.Expression:
     """A double as Splunk prints it: whole numbers below 1e16 without a decimal point, others as
     Python's repr (DuckDB's cast agrees; Spark's Java text does not, so Spark asks Python)."""
+    if dialect in RENDERED:
+        return rendered.number_text(dialect, n)
     whole = exp.and_(exp.EQ(this=n.copy(), expression=exp.Floor(this=n.copy())),
                      exp.LT(this=exp.Abs(this=n.copy()), expression=exp.Literal.number("1e16")))
     other = exp.cast(n.copy(), "VARCHAR") if dialect == "duckdb" else _fn("spl_number_text", n.copy())
@@ -143,6 +147,50 @@ def _strftime_spark(n, fmt):
     return _fn("date_format", _fn("timestamp_seconds", n), _s("".join(pattern)))
 
 
+def _range_trino(n):
+    return rendered.fill("(SELECT i FROM UNNEST(SEQUENCE(0, __n - 1)) AS t(i))", "trino", n=n)
+
+
+def _values_list(value):
+    # Distinct values sorted as text, by bytes; DuckDB's list_distinct and Spark's collect_list
+    # leave nulls out, Trino's array_agg keeps them.
+    return exp.ArraySort(this=exp.ArrayDistinct(this=exp.ArrayAgg(this=value)))
+
+
+def _values_list_trino(value):
+    kept = exp.Filter(this=exp.ArrayAgg(this=value), expression=exp.Where(
+        this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))))
+    return exp.ArraySort(this=exp.ArrayDistinct(this=kept))
+
+
+def _strftime_trino(n, fmt):
+    """strftime directives as MySQL's, which Trino's date_format takes."""
+    mysql = {"M": "%i", "S": "%s", "I": "%h", "B": "%M", "A": "%W"}
+    text = re.sub(r"%(.)", lambda m: mysql.get(m.group(1), "%" + m.group(1)), fmt.name)
+    return _fn("date_format", _fn("from_unixtime", n, _s("UTC")), _s(text))
+
+
+def _udf_sort_key(mode):
+    return lambda t: _fn(f"spl_sort_key_{mode}", t)
+
+
+def _native_sort_key(dialect, mode):
+    return lambda t: rendered.sort_key(dialect, mode, t)
+
+
+MODES = ("auto", "num", "str", "ip")
+RENDERED = ("trino", "databricks")  # SQL printed for users, without spl_lite's Python functions
+
+# What Spark SQL (run here) and Databricks (printed) write alike.
+SPARK_SQL = {
+    "range": lambda n: _range("spark", n),
+    "percent": _percent_spark,
+    "slice": lambda v, a, b: _fn("slice", v, a, b),
+    "regexp_replace": _replace_spark,
+    "strftime": _strftime_spark,
+    "values_list": _values_list,
+}
+
 FUNCTIONS = {
     "duckdb": {
         "json_field": _json_field_duckdb,
@@ -155,17 +203,35 @@ FUNCTIONS = {
         "regexp_replace": lambda t, p, r: _fn("regexp_replace", t, p, r, _s("g")),
         "regexp_replace_first": lambda t, p, r: _fn("regexp_replace", t, p, r),
         "strftime": lambda n, f: _fn("strftime", _fn("to_timestamp", n), f),
+        "values_list": _values_list,
+        **{f"sort_key_{m}": _udf_sort_key(m) for m in MODES},
     },
     "spark": {
+        **SPARK_SQL,
         "json_field": _json_field_spark,
         "number_text": lambda n: _number_text("spark", n),
         "to_json": _to_json_spark,
         "list_in_order": _list_in_order_spark,
-        "range": lambda n: _range("spark", n),
-        "percent": _percent_spark,
+        **{f"sort_key_{m}": _udf_sort_key(m) for m in MODES},
+    },
+    "databricks": {
+        **SPARK_SQL,
+        "json_field": lambda raw, name: None if _path_spark(name.name) is None else
+        rendered.json_field_databricks(raw, _path_spark(name.name)),
+        "number_text": lambda n: _number_text("databricks", n),
+        **{f"sort_key_{m}": _native_sort_key("databricks", m) for m in MODES},
+    },
+    "trino": {
+        "json_field": lambda raw, name: None if _path_spark(name.name) is None else
+        rendered.json_field_trino(raw, _path_spark(name.name)),
+        "number_text": lambda n: _number_text("trino", n),
+        "range": _range_trino,
+        "percent": lambda n: _fn("format", _s("%.6f"), n),
         "slice": lambda v, a, b: _fn("slice", v, a, b),
         "regexp_replace": _replace_spark,
-        "strftime": _strftime_spark,
+        "strftime": _strftime_trino,
+        "values_list": _values_list_trino,
+        **{f"sort_key_{m}": _native_sort_key("trino", m) for m in MODES},
     },
 }
 
@@ -178,6 +244,11 @@ def caseless(dialect: str) -> str:
     """The inline flag for case-insensitive matching of any letter (Java folds only ASCII
     without u; RE2 folds all with i alone)."""
     return "(?i)" if dialect == "duckdb" else "(?iu)"
+
+
+def runs_python(dialect: str) -> bool:
+    """Whether the engine calls spl_lite's Python functions (eval and stats functions)."""
+    return dialect not in RENDERED
 
 
 def supports(dialect: str, name: str) -> bool:

@@ -12,7 +12,7 @@ from ..runtime.search_terms import MAJOR_BREAKERS, MINOR_BREAKERS, TIME_MODIFIER
 from ..functions import EVAL_FUNCTIONS
 from ..runtime.values import to_number
 from ..syntax import ast
-from .dialects import caseless, portable
+from .dialects import caseless, portable, runs_python
 from .values import NULL, Value, as_number, as_text, fn, is_true, lit, search_value_match
 
 
@@ -88,7 +88,8 @@ class ExpressionTranslator:
             raise self.no("'+' between two text values", node)
         x, y = as_number(a), as_number(b)
         if op in ("/", "%"):
-            # Division by zero gives null (the field is not created).
+            # Division by zero gives null (the field is not created); 7/2 is 3.5 on every engine.
+            x = exp.cast(x, "DOUBLE")
             y = exp.Nullif(this=y, expression=exp.Literal.number(0))
         if op == "%":
             return Value(exp.Paren(this=exp.Mod(this=x, expression=y)), "num")
@@ -160,7 +161,7 @@ class ExpressionTranslator:
         arguments as JSON, so its answer is the same by construction. The result is held as JSON:
         it can be shown or handed to other functions, not yet compared or computed on in SQL."""
         spec = EVAL_FUNCTIONS.get(name)
-        if spec is None or spec.lazy or spec.builder is not None:
+        if spec is None or spec.lazy or spec.builder is not None or not runs_python(self.dialect):
             raise self.no(f"The eval function {node.name}()", node)
         args = []
         for a in node.args:

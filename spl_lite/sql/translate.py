@@ -28,7 +28,7 @@ from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .knowledge import KnowledgeFields
 from .more_commands import MoreCommands
-from .dialects import FUNCTIONS, NotInDialect, portable, render
+from .dialects import FUNCTIONS, NotInDialect, portable, render, runs_python
 from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key
 
 EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
@@ -312,8 +312,9 @@ class Translator(MoreCommands):
             return (exp.Min if func == "min" else exp.Max)(this=v.sql), "num"
         if func == "values" and v is not None:
             # Distinct values sorted as text (by bytes): 10 before 9.
-            return exp.ArraySort(this=exp.ArrayDistinct(this=exp.ArrayAgg(this=as_text(v)))), "mv"
-        if v is not None and v.type in ("str", "num") and stats_functions.lookup(func) is not None:
+            return portable("values_list", as_text(v)), "mv"
+        if v is not None and v.type in ("str", "num") and stats_functions.lookup(func) is not None \
+                and runs_python(self.dialect):
             # Any other stats function: the group's values in event order, handed to the very
             # function the memory engine uses (spl_stats), so the answer is the same by construction.
             def in_order(e):
@@ -328,13 +329,15 @@ DIALECTS = ("duckdb", "spark", "trino", "databricks")
 
 
 def to_sql(query, dialect: str = "duckdb") -> str:
-    """The SQL a compiled search translates to, in a dialect, for users to read or run."""
+    """The SQL a compiled search translates to, in a dialect, for users to read or run: over a
+    dataset made by spl-lite ingest (a table "events" with its field columns)."""
+    from ..store.parquet import FIELD_COLUMNS
     if dialect not in FUNCTIONS:
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
     now = query.engine.now if query.engine.now is not None else 0
     try:
         translation = Translator(dialect, now, query.time_range(), query.engine.knowledge,
-                                 query.engine.lookups_dir).translate(query.commands)
+                                 query.engine.lookups_dir, FIELD_COLUMNS).translate(query.commands)
         return render(translation.sql, dialect, pretty=True)
     except NotInDialect as e:
         raise unsupported(f"The operation {e}", dialect, command="search", span=None).with_query(query.expanded) \

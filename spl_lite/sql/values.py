@@ -98,4 +98,4 @@ def search_value_match(field: exp.Expression, pattern: str) -> exp.Expression | 
 
 def sort_key(v: Value, mode: str = "auto") -> exp.Expression:
     """Splunk's order (numbers, then IP addresses, then text by bytes) as one sortable text."""
-    return fn(f"spl_sort_key_{mode}", as_text(v))
+    return portable(f"sort_key_{mode}", as_text(v))
