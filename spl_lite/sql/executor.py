@@ -53,9 +53,10 @@ class SqlExecutor:
     def translate(self, query):
         now = self.engine.now if self.engine.now is not None else int(time.time())
         try:
-            stored = self.dataset[1].get("fields", ()) if self.dataset else ()
+            info = self.dataset[1] if self.dataset else {}
             translation = Translator(self.sql_dialect, now, query.time_range(), self.engine.knowledge,
-                                     self.engine.lookups_dir, stored).translate(query.commands)
+                                     self.engine.lookups_dir, info.get("fields", ()), info.get("json", ())) \
+                .translate(query.commands)
             translation.text = render(translation.sql, self.sql_dialect)
         except NotInDialect as e:
             raise Unsupported(f"The operation {e} is not supported on {self.sql_dialect} yet.", command="search",

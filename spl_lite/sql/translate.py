@@ -61,11 +61,13 @@ class Translation:
 
 class Translator(MoreCommands):
     def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None, lookups_dir=None,
-                 stored=()):
+                 stored=(), subtrees=()):
         """``stored``: fields the events table holds as columns, each exactly the value a search
-        sees (a dataset made by spl-lite ingest), read instead of parsing _raw."""
+        sees (a dataset made by spl-lite ingest), read instead of parsing _raw; ``subtrees``:
+        columns holding a top-level object as JSON, read for the fields below it."""
         self.dialect, self.now, self.time_range = dialect, now, time_range
         self.stored = tuple(f for f in stored if f not in METADATA)
+        self.subtrees = tuple(subtrees)
         self.lookups_dir = lookups_dir
         self.knowledge = KnowledgeFields(knowledge or {}, dialect, self.raw)
         self.command = "search"
@@ -124,12 +126,15 @@ class Translator(MoreCommands):
                               span=getattr(node, "span", None))
         if name in self.stored:
             return Value(col(name), "str")
+        top, dot, rest = name.partition(".")
+        if dot and top in self.subtrees:
+            return Value(json_field(col(top), rest), "str")
         return Value(json_field(col("_raw"), name), "str")
 
     def _base(self, rel: Relation) -> list[str]:
         """The columns a relation carries besides its fields: _ord, and an event's own."""
-        return ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host", *self.stored]
-                           if rel.events else [])
+        return ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host", *self.stored,
+                            *self.subtrees] if rel.events else [])
 
     def _all(self, rel: Relation, skip=()) -> list[exp.Expression]:
         """Every column the relation carries, to pass along unchanged."""
@@ -331,13 +336,13 @@ DIALECTS = ("duckdb", "spark", "trino", "databricks")
 def to_sql(query, dialect: str = "duckdb") -> str:
     """The SQL a compiled search translates to, in a dialect, for users to read or run: over a
     dataset made by spl-lite ingest (a table "events" with its field columns)."""
-    from ..store.parquet import FIELD_COLUMNS
+    from ..store.parquet import FIELD_COLUMNS, JSON_COLUMNS
     if dialect not in FUNCTIONS:
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
     now = query.engine.now if query.engine.now is not None else 0
     try:
         translation = Translator(dialect, now, query.time_range(), query.engine.knowledge,
-                                 query.engine.lookups_dir, FIELD_COLUMNS).translate(query.commands)
+                                 query.engine.lookups_dir, FIELD_COLUMNS, JSON_COLUMNS).translate(query.commands)
         return render(translation.sql, dialect, pretty=True)
     except NotInDialect as e:
         raise unsupported(f"The operation {e}", dialect, command="search", span=None).with_query(query.expanded) \
