@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from conftest import ROOT, shared_path
 
 
@@ -18,3 +20,16 @@ def test_published_detections_compile_and_run():
     # Every search that stopped said why, in words a user can act on.
     allowed = ("not supported", "GeoIP database", "lookup table", "is invalid", "Unexpected")
     assert all(any(a in why for a in allowed) for why in reasons), reasons
+
+
+def test_published_detections_on_duckdb_give_the_memory_answer_or_refuse():
+    """Every detection that runs in memory runs on DuckDB over the same events too: the same
+    table, or "not supported on duckdb" before any work; never a different answer."""
+    pytest.importorskip("duckdb", reason="the duckdb extra is not installed: pip install 'spl-lite[duckdb]'")
+    shared_path("corpus", "spl_queries.jsonl")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from detections import conformance
+    totals, _ = conformance(engine="duckdb")
+    assert totals["differ"] == 0
+    assert totals["same"] + totals["refused"] == totals["ran"]
+    assert totals["same"] >= 54  # a ratchet: raise it as translation grows

@@ -33,7 +33,7 @@ NEEDS_SPARK = pytest.mark.skipif(SPARK_MISSING is not None, reason=str(SPARK_MIS
 # sort order and number text written in SQL) run on the local Spark.
 ENGINES = ["duckdb", pytest.param("spark", marks=NEEDS_SPARK), pytest.param("databricks", marks=NEEDS_SPARK)]
 # Issue 8's floors; the counts are a ratchet: raise them as translation grows.
-FLOORS = {"duckdb": (82, 85), "spark": (81, 80), "databricks": (61, 60)}  # (cases answered, per cent of cases)
+FLOORS = {"duckdb": (82, 85), "spark": (81, 80), "databricks": (62, 60)}  # (cases answered, per cent of cases)
 
 CASES_FILE = SHARED / "spl" / "cases.jsonl"
 CASES = load_jsonl(CASES_FILE) if CASES_FILE.exists() else []

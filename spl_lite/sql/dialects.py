@@ -183,6 +183,9 @@ RENDERED = ("trino", "databricks")  # SQL printed for users, without spl_lite's 
 
 # What Spark SQL (run here) and Databricks (printed) write alike.
 SPARK_SQL = {
+    # split takes a regex in Spark; -1 keeps trailing empty pieces as Splunk does.
+    "split": lambda t, sep: _fn("split", t, _s(re.escape(sep.name)), exp.Literal.number(-1)),
+    "mv_at": lambda v, i: _fn("element_at", v, i),
     "range": lambda n: _range("spark", n),
     "percent": _percent_spark,
     "slice": lambda v, a, b: _fn("slice", v, a, b),
@@ -204,6 +207,8 @@ FUNCTIONS = {
         "regexp_replace_first": lambda t, p, r: _fn("regexp_replace", t, p, r),
         "strftime": lambda n, f: _fn("strftime", _fn("to_timestamp", n), f),
         "values_list": _values_list,
+        "split": lambda t, sep: _fn("string_split", t, sep),
+        "mv_at": lambda v, i: _fn("list_extract", v, i),
         **{f"sort_key_{m}": _udf_sort_key(m) for m in MODES},
     },
     "spark": {
@@ -231,6 +236,8 @@ FUNCTIONS = {
         "regexp_replace": _replace_spark,
         "strftime": _strftime_trino,
         "values_list": _values_list_trino,
+        "split": lambda t, sep: _fn("split", t, sep),
+        "mv_at": lambda v, i: _fn("element_at", v, i),
         **{f"sort_key_{m}": _native_sort_key("trino", m) for m in MODES},
     },
 }

@@ -154,7 +154,22 @@ class ExpressionTranslator:
             values = [self.value(a) for a in args]
             kind = self._one_type(node, *values)
             return Value(exp.Coalesce(this=values[0].sql, expressions=[v.sql for v in values[1:]]), kind)
+        if name == "split" and len(args) == 2 and _text_literal(args[1]):
+            v = self.value(args[0])
+            if v.type not in ("str", "num"):
+                raise self.no("split() of a value that is not text", node)
+            return Value(portable("split", as_text(v), exp.Literal.string(args[1].value)), "mv")
+        if name == "mvindex" and len(args) == 2 and _int_literal(args[1]) is not None:
+            return self._mvindex(node, self.value(args[0]), _int_literal(args[1]))
         return self._python_function(node, name)
+
+    def _mvindex(self, node, v: Value, i: int) -> Value:
+        """mvindex(mv, i): the value at a 0-based index, negative from the end, null past it."""
+        if v.type == "mv":
+            return Value(portable("mv_at", v.sql, exp.Literal.number(i + 1 if i >= 0 else i)), "str")
+        if v.type in ("str", "num", "null"):
+            return v if i in (0, -1) else NULL  # a single value is a multivalue of one
+        raise self.no("mvindex() of this value", node)
 
     def _python_function(self, node, name: str) -> Value:
         """Any other eval function: the memory engine's own, called from SQL (spl_eval) with its
@@ -179,6 +194,19 @@ class ExpressionTranslator:
         if len(kinds) > 1 or kinds & {"bool", "mv"}:
             raise self.no(f"{node.name}() giving values of different types", node)
         return kinds.pop() if kinds else "null"
+
+
+def _text_literal(node) -> bool:
+    return isinstance(node, ast.Literal) and isinstance(node.value, str) and node.value != ""
+
+
+def _int_literal(node) -> int | None:
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and node.op == "-":
+        sign, node = -1, node.operand
+    if isinstance(node, ast.Literal) and type(node.value) is int:
+        return sign * node.value
+    return None
 
 
 def keyword_regex(node, dialect: str = "duckdb") -> str:
