@@ -17,7 +17,7 @@ from conftest import engine_arguments, table_of
 
 pytest.importorskip("duckdb", reason="the duckdb extra is not installed: pip install 'spl-lite[duckdb]'")
 
-from test_engines import ENGINES, outcome  # noqa: E402
+from test_engines import ENGINES, SPARK_MISSING, outcome  # noqa: E402
 
 HUNTS = sorted((Path(__file__).resolve().parents[1] / "examples" / "hunts").glob("*.spl"))
 NOW = 1710000000
@@ -168,3 +168,46 @@ def test_copying_a_dataset_keeps_it_searchable(dataset, tmp_path):
     shutil.copytree(dataset, copy)
     e = spl_lite.Engine(addons=False, engine="duckdb")
     assert e.load(copy).events == 3000
+
+
+# ------------------------------------------------------------------ the README's Engines section
+def _engine_lines() -> list[str]:
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Engines\n")[1].split("\n## ")[0]
+    return [line.strip().removeprefix("$ ") for line in section.splitlines()
+            if line.strip().removeprefix("$ ").startswith("spl-lite ")]
+
+
+def test_readme_engine_command_lines_run(tmp_path, capsys, monkeypatch):
+    """Every spl-lite line of the README's Engines section runs (a cluster's address aside)."""
+    import glob
+    import shlex
+    from conftest import ROOT
+    monkeypatch.chdir(ROOT)
+    lines = _engine_lines()
+    assert len(lines) == 6
+    ran = 0
+    for line in lines:
+        argv = shlex.split(line.split("  #")[0])[1:]
+        if "--spark-master" in argv or ("--engine" in argv and argv[argv.index("--engine") + 1] == "spark"
+                                         and SPARK_MISSING):
+            continue  # needs a cluster, or Java and pyspark
+        argv = [str(SAMPLE_DATA) if a == "~/cloudtrail/" else str(tmp_path / "ct") if a == "~/ct-parquet" else a
+                for a in argv]
+        argv = [p for a in argv for p in (sorted(glob.glob(a)) if "*" in a else [a])]
+        capsys.readouterr()
+        assert main(argv) == 0, line
+        ran += 1
+        if argv[0] == "sql":
+            import sqlglot
+            sqlglot.parse_one(capsys.readouterr().out, read="trino")
+    assert ran >= 4
+
+
+def test_readme_athena_table_has_the_dataset_columns():
+    from conftest import ROOT
+    from spl_lite.store.parquet import JSON_COLUMNS, METADATA
+    ddl = (ROOT / "README.md").read_text().split("CREATE EXTERNAL TABLE events (")[1].split(")\n")[0]
+    columns = [c.split()[0].strip("`") for c in ddl.replace("\n", " ").split(",")]
+    assert columns == ["_ord", "_time", "_raw", *METADATA, *FIELD_COLUMNS, *JSON_COLUMNS]
