@@ -18,6 +18,7 @@ def add_parser(sub) -> None:
     i.add_argument("--index", default="main", help="index for the events (default main)")
     i.add_argument("--dedup-events", action="store_true",
                    help="keep one event per eventID (overlapping dumps)")
+    i.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     i.add_argument("--memory", default="2GB", metavar="SIZE",
                    help="memory DuckDB may use to sort and write (default 2GB; the rest spills to disk)")
 

@@ -211,3 +211,21 @@ def test_readme_athena_table_has_the_dataset_columns():
     ddl = (ROOT / "README.md").read_text().split("CREATE EXTERNAL TABLE events (")[1].split(")\n")[0]
     columns = [c.split()[0].strip("`") for c in ddl.replace("\n", " ").split(",")]
     assert columns == ["_ord", "_time", "_raw", *METADATA, *FIELD_COLUMNS, *JSON_COLUMNS]
+
+
+def test_reading_in_workers_gives_the_dataset_one_reader_gives(tmp_path):
+    """Files read by two worker processes keep the load order one reader has (_ord, problems)."""
+    import duckdb
+    from spl_lite.store.parquet import ingest
+    data = tmp_path / "data"
+    data.mkdir()
+    for n in range(5):  # equal times across files: their order decides _ord
+        _ndjson(data / f"part{n}.json", [_record(i, day=5 + n % 2) for i in range(n * 3, n * 3 + 3)],
+                bad_line="{" if n == 2 else None)
+    tables = []
+    for workers in (1, 2):
+        report = ingest([data], tmp_path / f"w{workers}", workers=workers)
+        rows = duckdb.connect().execute(f"SELECT * FROM read_parquet('{tmp_path}/w{workers}/**/*.parquet') "
+                                        "ORDER BY _ord").fetchall()
+        tables.append((rows, report.events, report.bad_lines, report.errors))
+    assert tables[0] == tables[1] and tables[0][1] == 15 and tables[0][2] == 1

@@ -45,18 +45,25 @@ def _path_spark(name: str) -> str | None:
     return "$" + "".join(f"[\"{p}\"]" for p in parts)
 
 
-def _json_field_duckdb(raw, name):
-    """KV_MODE=json: objects and arrays are no value, JSON null is the text "null", a double
-    as eval prints it, any other scalar as its text."""
-    path = _s(_path_duckdb(name.name))
-    kind = _fn("json_type", raw, path)
-    text = exp.JSONExtractScalar(this=raw.copy(), expression=path.copy())
+def _kv_json_duckdb(kind, text):
+    """KV_MODE=json from a JSON value's type and text: objects and arrays are no value, JSON
+    null is the text "null", a double as eval prints it, any other scalar as its text."""
     return exp.Case(ifs=[
         exp.If(this=_in(kind, "OBJECT", "ARRAY"), true=exp.Null()),
         exp.If(this=exp.EQ(this=kind.copy(), expression=_s("NULL")), true=_s("null")),
         exp.If(this=exp.EQ(this=kind.copy(), expression=_s("DOUBLE")),
                true=_number_text("duckdb", exp.cast(text.copy(), "DOUBLE"))),
     ], default=text)
+
+
+def _json_field_duckdb(raw, name):
+    path = _s(_path_duckdb(name.name))
+    return _kv_json_duckdb(_fn("json_type", raw, path), exp.JSONExtractScalar(this=raw.copy(), expression=path.copy()))
+
+
+def _json_value_duckdb(value):
+    """The same rule for a value json_extract already took out (ingest takes all at once)."""
+    return _kv_json_duckdb(_fn("json_type", value), exp.JSONExtractScalar(this=value.copy(), expression=_s("$")))
 
 
 def _json_field_spark(raw, name):
@@ -197,6 +204,7 @@ SPARK_SQL = {
 FUNCTIONS = {
     "duckdb": {
         "json_field": _json_field_duckdb,
+        "json_value": _json_value_duckdb,
         "number_text": lambda n: _number_text("duckdb", n),
         "to_json": lambda v: _fn("to_json", v),
         "list_in_order": lambda v, o: exp.ArrayAgg(this=exp.Order(this=v, expressions=[exp.Ordered(this=o)])),

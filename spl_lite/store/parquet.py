@@ -6,20 +6,20 @@ order, newest first, as the memory engine keeps it), CloudTrail's common top-lev
 columns holding the field's value exactly as a search sees it (so a search may read them instead
 of parsing _raw), and the free-form subtrees as JSON text, the way Athena's CloudTrail table
 keeps them. Rows go to an on-disk DuckDB staging table in batches (bounded memory), then DuckDB
-sorts and writes the partitions out of core. A file ``_spl_lite.json`` names the dataset's columns.
+extracts the columns, sorts and writes the partitions out of core. A file ``_spl_lite.json`` names the dataset's columns.
 """
 from __future__ import annotations
 
 import json
+import math
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
-import orjson
-
 from ..errors import SplError
-from ..runtime.values import raw_getter, raw_text, to_number, to_string
-from ..runtime.values.event import BODY, ORIGIN
+from ..runtime.values import raw_text, to_number
+from ..runtime.values.event import ORIGIN
 from .loader import LoadReport, load_paths
 
 DATASET_FILE = "_spl_lite.json"
@@ -35,6 +35,7 @@ JSON_COLUMNS = ("userIdentity", "requestParameters", "responseElements", "additi
                 "serviceEventDetails", "resources", "tlsDetails")
 METADATA = ("index", "sourcetype", "source", "host")
 BATCH = 50_000
+ROW_GROUP = 20_000  # rows per Parquet row group: the writer buffers one per day being written
 
 
 def _quoted(name: str) -> str:
@@ -42,33 +43,34 @@ def _quoted(name: str) -> str:
 
 
 class _Staging:
-    """What load_paths adds events to: rows in batches, into an on-disk DuckDB table."""
+    """What load_paths adds events to: (order read, _time, _raw, metadata) in batches, into an
+    on-disk DuckDB table. The field columns are extracted later by DuckDB, on both cores."""
+
+    COLUMNS = ("_seq", "_time", "_raw", *METADATA)
 
     def __init__(self, db, batch: int):
         self.db, self.batch = db, batch
-        self.columns = ["_seq", "_time", "_raw", *METADATA, *FIELD_COLUMNS, *JSON_COLUMNS]
-        self.getters = [raw_getter(f) for f in FIELD_COLUMNS]
         self.rows: list[tuple] = []
         self.count = 0
-        types = ["BIGINT", "DOUBLE"] + ["VARCHAR"] * (len(self.columns) - 2)
-        db.execute("CREATE TABLE staging (" + ", ".join(f"{_quoted(c)} {t}" for c, t in zip(self.columns, types))
+        types = ["BIGINT", "DOUBLE"] + ["VARCHAR"] * (len(self.COLUMNS) - 2)
+        db.execute("CREATE TABLE staging (" + ", ".join(f"{_quoted(c)} {t}" for c, t in zip(self.COLUMNS, types))
                    + ")")
 
+    def start(self, seq: int) -> None:
+        """Number the next events from ``seq`` on (a worker's file's place in load order)."""
+        self.count = seq
+
     def add(self, events) -> int:
-        added = 0
+        start = self.count
         for ev in events:
             origin = ev.get(ORIGIN) or {}
-            body = ev.get(BODY) or {}
             t = to_number(ev.get("_time"))
-            fields = [_text(g(ev)) for g in self.getters]
-            subtrees = [None if body.get(c) is None else orjson.dumps(body[c]).decode() for c in JSON_COLUMNS]
-            self.rows.append((self.count, None if t is None else float(t), raw_text(ev),
-                              *[origin.get(m) for m in METADATA], *fields, *subtrees))
+            self.rows.append((self.count, math.nan if t is None else float(t), raw_text(ev),
+                              *[origin.get(m) for m in METADATA]))
             self.count += 1
-            added += 1
             if len(self.rows) >= self.batch:
                 self.flush()
-        return added
+        return self.count - start
 
     def flush(self) -> None:
         if not self.rows:
@@ -76,8 +78,7 @@ class _Staging:
         import numpy
         columns = list(zip(*self.rows))
         batch = {name: numpy.array(values, dtype=object if i > 1 else None)
-                 for i, (name, values) in enumerate(zip(self.columns, columns))}
-        batch["_time"] = numpy.array([numpy.nan if t is None else t for t in columns[1]], dtype=float)
+                 for i, (name, values) in enumerate(zip(self.COLUMNS, columns))}
         self.db.register("batch", batch)
         # NaN stands for "no time" in the numpy batch: back to null.
         self.db.execute("INSERT INTO staging SELECT * REPLACE (CASE WHEN isnan(_time) THEN NULL ELSE _time END "
@@ -86,18 +87,33 @@ class _Staging:
         self.rows = []
 
 
-def _text(value):
-    """A field's value as the text a search compares (numbers as eval prints them)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return None
-    return to_string(value)
+def _field_columns(values: str) -> str:
+    """Each field column as the SQL executors read the field from _raw (the rule the tests hold
+    equal to the memory engine's), and each subtree as its JSON text, from ``values``: the list
+    json_extract took out of _raw in one parse, fields first."""
+    import sqlglot
+    from sqlglot import exp
+    from ..sql.dialects import portable, render
+    columns = []
+    for i, name in enumerate((*FIELD_COLUMNS, *JSON_COLUMNS), start=1):
+        value = sqlglot.parse_one(f"{values}[{i}]", read="duckdb")
+        if name in FIELD_COLUMNS:
+            value = portable("json_value", value)
+        else:
+            value = exp.cast(value, "VARCHAR")
+        columns.append(render(exp.alias_(value, name, quoted=True), "duckdb"))
+    return ", ".join(columns)
+
+
+def _paths() -> str:
+    return "[" + ", ".join("'$.\"" + name + "\"'" for name in (*FIELD_COLUMNS, *JSON_COLUMNS)) + "]"
 
 
 def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
-           dedup_events: bool = False, progress=None, memory_limit: str = "2GB", batch: int = BATCH) -> LoadReport:
-    """Convert the events of ``paths`` into a Parquet dataset in ``out`` (a new or empty directory)."""
+           dedup_events: bool = False, progress=None, memory_limit: str = "2GB", batch: int = BATCH,
+           workers: int = os.cpu_count() or 1) -> LoadReport:
+    """Convert the events of ``paths`` into a Parquet dataset in ``out`` (a new or empty directory),
+    reading files in ``workers`` processes."""
     try:
         import duckdb
     except ImportError:
@@ -109,14 +125,27 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out))
     try:
-        db = duckdb.connect(str(work / "staging.duckdb"))
+        db = duckdb.connect(str(work / "dataset.duckdb"))
         db.execute(f"SET memory_limit = '{memory_limit}'")
         db.execute("SET TimeZone = 'UTC'")
         db.execute(f"SET temp_directory = '{work / 'spill'}'")
         db.execute("SET preserve_insertion_order = false")
-        staging = _Staging(db, batch)
-        report = load_paths(paths, staging, sourcetype=sourcetype, index=index, host=host, progress=progress)
-        staging.flush()
+        # Each day being written buffers its rows: flush them often, so memory stays bounded.
+        db.execute(f"SET partitioned_write_flush_threshold = {ROW_GROUP}")
+        from .ingest_workers import files_to_read, read_in_workers  # its module runs as a worker too
+        options = dict(sourcetype=sourcetype, index=index, host=host)
+        report = LoadReport()
+        files = files_to_read(paths, report)
+        if workers > 1 and len(files) > 1:
+            parts = read_in_workers(files, work, report, options, batch, progress, workers)
+            for n, part in enumerate(parts):
+                db.execute(f"ATTACH '{part}' AS part{n} (READ_ONLY)")
+            db.execute("CREATE VIEW staging AS " + " UNION ALL ".join(f"SELECT * FROM part{n}.staging"
+                                                                      for n in range(len(parts))))
+        else:
+            staging = _Staging(db, batch)
+            report.merge(load_paths(files, staging, progress=progress, **options))
+            staging.flush()
         _write(db, out, dedup_events, report)
         db.close()
     except BaseException:
@@ -132,23 +161,29 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
 
 
 def _write(db, out: Path, dedup_events: bool, report: LoadReport) -> None:
-    source = "staging"
+    # Order and duplicates are worked out on narrow rows (sorting whole events would need them
+    # all in memory): _seq, _time and the eventID, then joined back to the events once.
+    db.execute("CREATE TABLE keys AS SELECT _seq, _time, json_extract_string(_raw, '$.eventID') AS id FROM staging")
+    kept = "keys"
     if dedup_events:
         # The first copy of an eventID, in load order, as --dedup-events keeps in memory.
-        db.execute("CREATE VIEW unique_events AS SELECT * FROM staging QUALIFY eventID IS NULL OR "
-                   "row_number() OVER (PARTITION BY eventID ORDER BY _seq) = 1")
-        source = "unique_events"
-        kept = db.execute("SELECT count(*) FROM unique_events").fetchone()[0]
-        report.duplicates += report.events - kept
-        report.events = kept
-    columns = ", ".join(_quoted(c) for c in ["_time", "_raw", *METADATA, *FIELD_COLUMNS, *JSON_COLUMNS])
+        db.execute("CREATE TABLE kept AS SELECT _seq, _time FROM keys QUALIFY id IS NULL OR "
+                   "row_number() OVER (PARTITION BY id ORDER BY _seq) = 1")
+        kept = "kept"
+        count = db.execute("SELECT count(*) FROM kept").fetchone()[0]
+        report.duplicates += report.events - count
+        report.events = count
     # Splunk's order: newest first, events of one time in the order they were read (no time: as 0).
+    db.execute(f"CREATE TABLE ord AS SELECT _seq, row_number() OVER (ORDER BY coalesce(_time, 0) DESC, _seq) - 1 "
+               f"AS _ord FROM {kept}")
+    columns = ", ".join([_quoted(c) for c in ["_time", "_raw", *METADATA]] + [_field_columns("_values")])
     db.execute(f"""COPY (
-        SELECT row_number() OVER (ORDER BY coalesce(_time, 0) DESC, _seq) - 1 AS _ord, {columns},
+        SELECT _ord, {columns},
                CASE WHEN abs(_time) < 1e11 THEN strftime(to_timestamp(_time), '%Y-%m-%d') ELSE 'none' END AS day
-        FROM {source}
+        FROM (SELECT *, json_extract(_raw, {_paths()}) AS _values FROM staging) JOIN ord USING (_seq)
     ) TO '{str(out).replace("'", "''")}' (FORMAT PARQUET, PARTITION_BY (day), OVERWRITE_OR_IGNORE,
-                                          FILENAME_PATTERN 'events_{{i}}', COMPRESSION zstd)""")
+                                          FILENAME_PATTERN 'events_{{i}}', COMPRESSION zstd,
+                                          ROW_GROUP_SIZE {ROW_GROUP})""")
 
 
 def read_dataset(path: Path) -> dict | None:
