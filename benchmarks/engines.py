@@ -76,9 +76,11 @@ def median_time(fn, repeat: int) -> float:
 
 # ------------------------------------------------------------------ stages (child processes)
 def stage_ingest(data: str, out: str) -> dict:
+    import resource
     from spl_lite.store.parquet import ingest
     report = ingest([data], Path(out))
-    return {"events": report.events, "bytes": report.bytes, "bad_lines": report.bad_lines}
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return {"events": report.events, "bytes": report.bytes, "bad_lines": report.bad_lines, "workers_rss": workers}
 
 
 def stage_duckdb(dataset: str, repeat: int) -> dict:
@@ -134,7 +136,8 @@ def ingest_once(data: Path, work: Path) -> Path:
         info, seconds, rss = run_stage(["ingest", str(data), str(dataset)])
         size = sum(f.stat().st_size for f in dataset.rglob("*.parquet"))
         print(f"ingest: {info['events']:,} events, {info['bytes'] / 1e9:.1f} GB of JSON in {seconds:.0f}s = "
-              f"{info['events'] / seconds:,.0f} events/s; peak RSS {rss / 1e9:.2f} GB; "
+              f"{info['events'] / seconds:,.0f} events/s; peak RSS {rss / 1e9:.2f} GB (each reading worker "
+              f"{info.get('workers_rss', 0) / 1e9:.2f} GB at most); "
               f"Parquet {size / 1e9:.2f} GB ({size / max(info['events'], 1):.0f} B/event)", flush=True)
     else:
         print(f"ingest: reusing {dataset}")

@@ -201,3 +201,14 @@ def test_random_searches_on_duckdb_equal_memory_or_refuse(sample_engines, rng):
     duck = outcome(sample_engines("duckdb"), text)
     if not isinstance(duck, spl_lite.SplError):
         assert duck == outcome(sample_engines("memory"), text), text
+
+
+@NEEDS_SPARK
+def test_a_spark_connect_server_that_cannot_be_used_is_a_clean_error(capsys):
+    try:
+        import pandas  # noqa: F401
+        pytest.skip("pandas is installed: Spark Connect would try the server")
+    except ImportError:
+        pass
+    assert main(["query", "index=main | stats count", "--engine", "spark", "--spark-remote", "sc://localhost:1"]) == 2
+    assert capsys.readouterr().err.startswith("spl-lite: Could not start Spark Connect at sc://localhost:1: ")

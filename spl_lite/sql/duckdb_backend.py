@@ -37,6 +37,7 @@ class DuckDB:
     def _database(self):
         db = self.duckdb.connect()
         db.execute("SET TimeZone = 'UTC'")  # times are UTC, as everywhere in spl_lite
+        db.execute("SET enable_progress_bar = false")  # stdout holds the results
         for mode, key in udfs.SORT_KEYS.items():
             db.create_function(f"spl_sort_key_{mode}", key, ["VARCHAR"], "VARCHAR")
         # These return null for null: DuckDB must hand them nulls rather than filter them out.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ..errors import SplError
 from . import udfs
 from .duckdb_backend import event_rows, require
 
@@ -32,8 +33,14 @@ def session(master: str | None = None, remote: str | None = None):
         if local:  # a few cores: Spark's 200 shuffle partitions would only cost time
             builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
     # UTC as everywhere in spl_lite; nulls, not errors, for casts and division by zero, as eval.
-    spark = builder.config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false") \
-        .getOrCreate()
+    builder = builder.config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false")
+    try:
+        spark = builder.getOrCreate()
+    except Exception as e:  # noqa: BLE001 - no Java, no server, Spark Connect's own packages missing
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        where = f"Spark Connect at {remote}" if remote else f"Spark ({master or 'local[*]'})"
+        hint = " (Spark Connect needs pip install 'pyspark[connect]')" if remote else ""
+        raise SplError(f"Could not start {where}: {first}{hint}") from None
     if not remote:
         spark.sparkContext.setLogLevel("OFF")
     _register(spark)

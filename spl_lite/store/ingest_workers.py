@@ -17,6 +17,7 @@ from .files import find_files
 from .loader import LoadReport, load_paths
 
 FILE_SHIFT = 32
+WORKER_MEMORY = "512MB"  # what each worker's DuckDB may cache of the rows it stages
 
 
 def files_to_read(paths, report: LoadReport) -> list[Path]:
@@ -47,7 +48,7 @@ def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: 
     lock = threading.Lock()
 
     def collect(proc, share):
-        proc.stdin.write(json.dumps({"files": share, "options": options, "batch": batch}))
+        proc.stdin.write(json.dumps({"files": share, "options": options, "batch": batch, "memory": WORKER_MEMORY}))
         proc.stdin.close()
         for line in proc.stdout:
             item = json.loads(line)
@@ -76,6 +77,8 @@ def _worker(database: str) -> None:
     from .parquet import _Staging
     task = json.loads(sys.stdin.read())
     db = duckdb.connect(database)
+    # DuckDB would otherwise keep up to 80% of the machine's memory of staged rows cached.
+    db.execute(f"SET memory_limit = '{task['memory']}'")
     staging = _Staging(db, task["batch"])
     for position, name in task["files"]:
         try:

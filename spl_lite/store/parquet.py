@@ -14,6 +14,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -128,6 +129,8 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
         db = duckdb.connect(str(work / "dataset.duckdb"))
         db.execute(f"SET memory_limit = '{memory_limit}'")
         db.execute("SET TimeZone = 'UTC'")
+        # DuckDB's own bar for the write, on a terminal only (it writes to stdout).
+        db.execute(f"SET enable_progress_bar = {'true' if sys.stdout.isatty() else 'false'}")
         db.execute(f"SET temp_directory = '{work / 'spill'}'")
         db.execute("SET preserve_insertion_order = false")
         # Each day being written buffers its rows: flush them often, so memory stays bounded.
