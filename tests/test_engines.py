@@ -204,11 +204,17 @@ def test_random_searches_on_duckdb_equal_memory_or_refuse(sample_engines, rng):
 
 
 @NEEDS_SPARK
-def test_a_spark_connect_server_that_cannot_be_used_is_a_clean_error(capsys):
+def test_a_spark_connect_server_that_cannot_be_used_is_a_clean_error():
     try:
         import pandas  # noqa: F401
         pytest.skip("pandas is installed: Spark Connect would try the server")
     except ImportError:
         pass
-    assert main(["query", "index=main | stats count", "--engine", "spark", "--spark-remote", "sc://localhost:1"]) == 2
-    assert capsys.readouterr().err.startswith("spl-lite: Could not start Spark Connect at sc://localhost:1: ")
+    # In a process of its own: this process's Spark session is shared by the other tests.
+    import subprocess
+    import sys
+    argv = ["query", "index=main | stats count", "--engine", "spark", "--spark-remote", "sc://localhost:1"]
+    done = subprocess.run([sys.executable, "-c", f"import sys; from spl_lite.cli import main; sys.exit(main({argv!r}))"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.startswith("spl-lite: Could not start Spark Connect at sc://localhost:1: ")

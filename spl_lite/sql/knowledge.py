@@ -89,8 +89,9 @@ class KnowledgeFields:
                              exp.Literal.string("*"), exp.Literal.string("%"))
                 like = exp.Escape(this=exp.Like(this=value.copy(), expression=pattern),
                                   expression=exp.Literal.string("\\"))
-                equal = exp.Case(ifs=[exp.If(this=fn("contains", cell.copy(), exp.Literal.string("*")), true=like)],
-                                 default=equal)
+                has_star = exp.GT(this=exp.StrPosition(this=cell.copy(), substr=exp.Literal.string("*")),
+                                  expression=exp.Literal.number(0))  # Trino's contains() is for arrays
+                equal = exp.Case(ifs=[exp.If(this=has_star, true=like)], default=equal)
             tests.append(equal)
         # The first matching row's value as an aggregate: Spark answers a correlated LIMIT 1 wrongly.
         first = exp.select(exp.ArgMin(this=exp.column(output, table="l", quoted=True),

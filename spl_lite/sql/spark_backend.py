@@ -23,15 +23,28 @@ def session(master: str | None = None, remote: str | None = None):
     # Python functions run in workers started with this very interpreter.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("spl_lite")
+    # A builder of its own: SparkSession.builder is shared, and keeps options between sessions.
+    builder = SparkSession.Builder().appName("spl_lite")
     if remote:
-        builder = builder.remote(remote)
+        # pyspark's Connect module ends the whole process when its packages are missing.
+        missing = [m for m in ("pandas", "pyarrow", "grpc", "google.protobuf") if not _importable(m)]
+        if missing:
+            raise SplError(f"Could not start Spark Connect at {remote}: {', '.join(missing)} not installed "
+                           "(Spark Connect needs pip install 'pyspark[connect]')")
+        try:  # Spark Connect's own session: never a local one in its place
+            from pyspark.sql.connect.session import SparkSession as ConnectSession
+            builder = ConnectSession.builder.remote(remote)
+        except Exception as e:  # noqa: BLE001 - its packages (pandas, grpcio, pyarrow) missing
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise SplError(f"Could not start Spark Connect at {remote}: {first} (Spark Connect needs pip "
+                           "install 'pyspark[connect]')") from None
     else:
         local = master is None or master.startswith("local")
         builder = builder.master(master or "local[*]").config("spark.ui.enabled", "false") \
             .config("spark.ui.showConsoleProgress", "false")
         if local:  # a few cores: Spark's 200 shuffle partitions would only cost time
-            builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
+            builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1))) \
+                .config("spark.driver.memory", os.environ.get("SPL_LITE_SPARK_MEMORY", "2g"))
     # UTC as everywhere in spl_lite; nulls, not errors, for casts and division by zero, as eval.
     builder = builder.config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false")
     try:
@@ -46,6 +59,14 @@ def session(master: str | None = None, remote: str | None = None):
     _register(spark)
     _SESSIONS[key] = spark
     return spark
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a parent package missing
+        return False
 
 
 def _register(spark) -> None:
@@ -95,7 +116,11 @@ class Spark:
     def execute(self, db, sql: str) -> list[tuple]:
         for name, frame in db.items():
             frame.createOrReplaceTempView(name)
-        return [tuple(row) for row in self.spark.sql(sql).collect()]
+        try:
+            return [tuple(row) for row in self.spark.sql(sql).collect()]
+        finally:  # the session is shared: leave nothing of this engine's data pinned in it
+            for name in db:
+                self.spark.catalog.dropTempView(name)
 
     def regex_error(self, pattern: str) -> str | None:
         try:
