@@ -160,6 +160,8 @@ def test_printed_sql_of_every_hunt_parses_back_in_its_dialect(capsys, hunt, dial
     (["query", "index=main | stats count by eventtype", "--engine", "duckdb"],
      "Error in 'stats' command: The field 'eventtype', which search-time knowledge defines with eventtype, is "
      "not supported on duckdb yet."),
+    (["sql", 'index=main | stats count by "a\\b"', "--no-addons", "--dialect", "trino"],
+     "Error in 'stats' command: The field 'a\\b' is not supported on trino yet."),
     (["sql", "index=main | stats avg(bytes)", "--no-addons", "--dialect", "trino"],
      "Error in 'stats' command: The stats function avg() is not supported on trino yet."),
 ])

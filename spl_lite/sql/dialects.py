@@ -38,7 +38,7 @@ def _path_duckdb(name: str) -> str:
     return "$" + "".join('."' + part.replace('"', '\\"') + '"' for part in name.split("."))
 
 
-def _path_spark(name: str) -> str | None:
+def _bracket_path(name: str) -> str | None:
     parts = name.split(".")
     if any('"' in p or "\\" in p or not p for p in parts):
         return None
@@ -70,7 +70,7 @@ def _json_field_spark(raw, name):
     """The same rules over Spark's VARIANT: the type is read off schema_of_variant; a decimal
     with a fraction is a double to Splunk, a whole one (a big integer) keeps its digits. The
     repeated parse is one: Spark computes equal subexpressions once."""
-    path = _path_spark(name.name)
+    path = _bracket_path(name.name)
     if path is None:
         return None
     value = _fn("variant_get", _fn("try_parse_json", raw), _s(path))
@@ -229,14 +229,12 @@ FUNCTIONS = {
     },
     "databricks": {
         **SPARK_SQL,
-        "json_field": lambda raw, name: None if _path_spark(name.name) is None else
-        rendered.json_field_databricks(raw, _path_spark(name.name)),
+        "json_field": lambda raw, name: rendered.json_field_databricks(raw, _bracket_path(name.name)),
         "number_text": lambda n: _number_text("databricks", n),
         **{f"sort_key_{m}": _native_sort_key("databricks", m) for m in MODES},
     },
     "trino": {
-        "json_field": lambda raw, name: None if _path_spark(name.name) is None else
-        rendered.json_field_trino(raw, _path_spark(name.name)),
+        "json_field": lambda raw, name: rendered.json_field_trino(raw, _bracket_path(name.name)),
         "number_text": lambda n: _number_text("trino", n),
         "range": _range_trino,
         "percent": lambda n: _fn("format", _s("%.6f"), n),
@@ -253,6 +251,12 @@ FUNCTIONS = {
 
 class NotInDialect(Exception):
     """A portable operation the dialect lacks, met while rendering (the translator checks first)."""
+
+
+def writes_path(dialect: str, name: str) -> bool:
+    """Whether the dialect can name this field as a JSON path (Spark's and Trino's bracketed
+    paths cannot hold a quote or a backslash)."""
+    return dialect == "duckdb" or _bracket_path(name) is not None
 
 
 def caseless(dialect: str) -> str:

@@ -28,7 +28,7 @@ from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .knowledge import KnowledgeFields
 from .more_commands import MoreCommands
-from .dialects import FUNCTIONS, NotInDialect, portable, render, runs_python
+from .dialects import FUNCTIONS, NotInDialect, portable, render, runs_python, writes_path
 from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key
 
 EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
@@ -121,7 +121,8 @@ class Translator(MoreCommands):
         """A field of the event itself: its metadata or its JSON, as Splunk extracts it."""
         if name in METADATA or name == "_raw":
             return Value(col(name), "num" if name == "_time" else "str")
-        if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name:
+        if name.startswith("_") or "{" in name or name.startswith("date_") or "*" in name \
+                or not writes_path(self.dialect, name):
             raise unsupported(f"The field '{name}'", self.dialect, command=self.command,
                               span=getattr(node, "span", None))
         if name in self.stored:
