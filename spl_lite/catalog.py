@@ -67,15 +67,19 @@ def stats_function_infos() -> dict[str, FunctionInfo]:
     return out
 
 
-def top_values(column: list, n: int) -> list[tuple[str, int]]:
+def top_values(column, n: int) -> list[tuple[str, int]]:
+    """The n most common values of a store column; ties in the order events show them."""
     counts: Counter = Counter()
-    for v in column:
-        if v is None:
-            continue
-        if type(v) is list:
-            counts.update(str(x) for x in v)
-        else:
-            counts[str(v)] += 1
+    if column is None:
+        return []
+    import numpy as np
+    codes = column.codes[column.codes >= 0]
+    per_code = np.bincount(codes, minlength=len(column.values))
+    seen, first = np.unique(codes, return_index=True)
+    for code in seen[np.argsort(first, kind="stable")].tolist():
+        v, c = column.values[code], int(per_code[code])
+        for x in (v if type(v) is list else (v,)):
+            counts[str(x)] += c
     return counts.most_common(n)
 
 

@@ -156,7 +156,7 @@ class Engine:
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
                             seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress)
-        self.store.events()  # order newest first now: it is part of loading, not of a search
+        self.store.finish()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
         return report
 

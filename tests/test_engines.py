@@ -220,3 +220,11 @@ def test_a_spark_connect_server_that_cannot_be_used_is_a_clean_error():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.startswith("spl-lite: Could not start Spark Connect at sc://localhost:1: ")
+
+
+def test_a_search_nested_past_sqlglot_is_refused_not_a_traceback(sample_engines):
+    memory = sample_engines("memory").search("index=main " + "NOT " * 301 + "eventName=x | stats count")
+    assert memory.rows == [{"count": 3000}]
+    with pytest.raises(spl_lite.SplError) as e:
+        sample_engines("duckdb").search("index=main " + "NOT " * 301 + "eventName=x | stats count")
+    assert e.value.headline == "Error in 'search' command: This search is nested too deeply for duckdb SQL."

@@ -78,6 +78,41 @@ class SourcetypeKnowledge:
             return self.compute(ev, name)
         return raw_getter(name)(ev)
 
+    def inputs(self, name: str) -> set[str] | None:
+        """The fields as extracted that decide this field's value, so that it can be worked out
+        once per distinct combination of them; None when it depends on the whole event (an
+        extraction from _raw, event types, tags)."""
+        rule = self.fields[name]
+        if rule.kind == "alias":
+            source, keep_existing = rule.data
+            out = self._inputs_at(source, ALIAS)
+            return None if out is None else out | ({name} if keep_existing else set())
+        if rule.kind == "eval":
+            out: set[str] = set()
+            for ref, _ in rule.data[1]:
+                sub = self._inputs_at(ref, EVAL)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if rule.kind == "lookup":
+            out = {rule.data[2]}
+            for _, f in rule.data[0].inputs:
+                sub = self._inputs_at(f, LOOKUP)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if rule.kind == "extract" and rule.data[2] != "_raw":
+            return self._inputs_at(rule.data[2], EXTRACT)
+        return None
+
+    def _inputs_at(self, name: str, level: int) -> set[str] | None:
+        rule = self.fields.get(name)
+        if rule is not None and rule.level < level:
+            return self.inputs(name)
+        return {name}
+
     def compute_all(self, ev) -> dict:
         """Every field the knowledge defines for the event (event types worked out once)."""
         out = {}

@@ -63,6 +63,11 @@ class SqlExecutor:
                               hint="run it with --engine memory").with_query(query.expanded) from None
         except SplError as e:
             raise e.with_query(query.expanded) from None
+        except RecursionError:
+            # sqlglot builds and prints SQL recursively: a search nested deep enough (a long run
+            # of NOTs) goes past Python's stack before it goes past the memory engine's limits.
+            raise Unsupported(f"This search is nested too deeply for {self.sql_dialect} SQL.", command="search",
+                              hint="run it with --engine memory").with_query(query.expanded) from None
         return translation
 
     def check(self, query) -> None:

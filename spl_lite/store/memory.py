@@ -1,24 +1,35 @@
-"""The in-memory event store: events newest first, scanned by search terms and time range.
+"""The in-memory event store, columnar: events newest first, scanned by search terms and time.
 
-Commands never touch the store directly; the leading search asks it to ``scan`` with a
-ScanRequest, so an indexed or columnar store can replace this one without changing any command.
-This one decides metadata terms (index, sourcetype, source, host) once per file instead of once
-per event, and answers field=value terms from per-field indexes built on first use.
+No event is kept as a Python object. Each event is its text in a shared buffer (the file's
+bytes for NDJSON, one joined buffer for records that came out of a larger document), a start
+and end offset, its time in an array and its origin (index, sourcetype, source, host) as a
+small code. The fields hunts read most are dictionary-encoded columns built while loading;
+any other field becomes a column on first use, search-time knowledge included. An event is
+parsed again from its text only when a command needs all of it.
+
+Commands never touch the store directly: the leading search asks it to ``scan`` with a
+ScanRequest and gets a Selection, which commands may read a column at a time.
 """
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
-from ..runtime.search_terms import TimeRange, value_matcher, wildcard_cidr
-from ..runtime.values import KNOWLEDGE, ORIGIN, Event, field_getter, field_names, to_string, wildcard_regex
-from ..syntax import ast
+import numpy as np
+
+from .columns import NULL, Column, Encoder, columnable
+from .hot import HOT_FIELDS, hot_extractor
+from .selection import Selection, parse_raw
+from . import search_columns
+from ..runtime.search_terms import TimeRange
+from ..runtime.values import BODY, BUFFER, KNOWLEDGE, ORIGIN, RAW, Event, field_getter, field_names, \
+    raw_getter
 
 STORE_METADATA = ("index", "sourcetype", "source", "host")
 KNOWLEDGE_SAMPLE = 2_000
+_COPIED_BUFFER = 64 << 20  # records re-serialised into one buffer, a new one past this size
 
 
 @dataclass(frozen=True)
@@ -36,233 +47,301 @@ class ScanRequest:
     fields: frozenset | None = None
 
 
-def _time_of(ev: Event) -> float:
-    t = ev.get("_time")
-    return t if t is not None else 0.0
-
-
-def conjuncts(terms) -> list:
-    if terms is None:
-        return []
-    if isinstance(terms, ast.And):
-        return list(terms.terms)
-    return [terms]
-
-
-def _plain_field(name: str) -> bool:
-    return "*" not in name and name.lower() not in ("earliest", "latest", "starttime", "endtime")
-
-
-def is_metadata_term(term) -> bool:
-    if isinstance(term, ast.FieldMatch):
-        return term.field in STORE_METADATA and term.op in ("=", "==", "!=")
-    return isinstance(term, ast.FieldIn) and term.field in STORE_METADATA
-
-
-def is_indexable(term) -> bool:
-    if isinstance(term, ast.FieldMatch):
-        if term.op == "!=":
-            # Candidates: the events holding some other value (the full test then checks them).
-            return _plain_field(term.field) and term.value != "*" and not wildcard_cidr(term.value)
-        return term.op in ("=", "==") and _plain_field(term.field) and not wildcard_cidr(term.value)
-    return isinstance(term, ast.FieldIn) and _plain_field(term.field) and \
-        not any(wildcard_cidr(v) for v in term.values)
-
-
 class EventStore:
     def __init__(self):
-        self._events: list[Event] = []
-        self._sorted = True
-        self._neg_times: list[float] = []  # -_time of each event, ascending, for bisect
+        self._n = 0
+        self._time = array("d")  # nan: no time
+        self._buf = array("i")
+        self._start = array("q")
+        self._end = array("q")
+        self._origin = array("i")
+        self._buffers: list = []
+        self._buffer_ids: dict[int, int] = {}
+        self._copied: bytearray | None = None
+        self._copied_id = -1
+        self._origins: list[dict] = []
+        self._origin_ids: dict[int, int] = {}
+        self._raw_columns: dict[str, Column | Encoder] = {}
+        self._columns: dict[str, Column] = {}
         self._catalog: dict[str, int] | None = None
-        self._indexes: dict[str, dict[str, array]] = {}
-        self._origins: list[dict] | None = None
-        self._columns: dict[str, list] = {}
+        self._has: dict[str, bool] = {}
+        self._sorted = True
+        self._by_buffer: list | None = None
+        self._hot = hot_extractor(HOT_FIELDS)
 
     def __len__(self) -> int:
-        return len(self._events)
+        return self._n
 
+    # -------------------------------------------------------------- loading
     def add(self, events) -> int:
-        before = len(self._events)
-        self._events.extend(events)
-        self._sorted = False
-        self._catalog = None
-        self._indexes = {}
+        """Take events as the loader makes them (time, text, parsed body, origin): the body
+        feeds the columns built at load, then only the text is kept."""
+        self._reopen()
+        for name in STORE_METADATA:  # worked out from the origins, which this load may add to
+            self._raw_columns.pop(name, None)
+        before = self._n
+        encoders = [self._encoder(name) for name in HOT_FIELDS]
+        parts = [(enc.lookup, enc.values, enc.codes) for enc in encoders]
+        extract = self._hot
+        times, bufs, starts, ends, origins = self._time, self._buf, self._start, self._end, self._origin
+        buffer_ids, origin_ids = self._buffer_ids, self._origin_ids
+        for ev in events:
+            origin = ev[ORIGIN]
+            oc = origin_ids.get(id(origin))
+            if oc is None:
+                oc = origin_ids[id(origin)] = len(self._origins)
+                self._origins.append(origin)
+            raw = ev[RAW]
+            if type(raw) is int:
+                buffer = origin[BUFFER]
+                b = buffer_ids.get(id(buffer))
+                if b is None:
+                    b = buffer_ids[id(buffer)] = len(self._buffers)
+                    self._buffers.append(buffer)
+                end = buffer.find(b"\n", raw)
+                if end < 0:
+                    end = len(buffer)
+                if end > raw and buffer[end - 1] == 13:  # \r
+                    end -= 1
+                start = raw
+            else:
+                buffer, b, start, end = self._copy(raw)
+            t = ev.get("_time")
+            times.append(float("nan") if t is None else t)
+            bufs.append(b)
+            starts.append(start)
+            ends.append(end)
+            origins.append(oc)
+            extract(ev, parts)
+        self._n = len(times)
+        self._sorted = self._n == before
         self._columns = {}
-        self._origins = None
-        return len(self._events) - before
+        self._catalog = None
+        self._has = {}
+        self._by_buffer = None
+        return self._n - before
+
+    def _encoder(self, name: str) -> Encoder:
+        enc = self._raw_columns.get(name)
+        if enc is None:
+            enc = self._raw_columns[name] = Encoder()
+        enc.pad(self._n)
+        return enc
+
+    def _copy(self, raw):
+        """Text that is not a slice of a file (records of a larger document, events given in
+        Python) is copied into a shared buffer."""
+        if type(raw) is str:
+            raw = raw.encode("utf-8")
+        if self._copied is None or len(self._copied) > _COPIED_BUFFER:
+            self._freeze_copied()
+            self._copied = bytearray()
+            self._copied_id = len(self._buffers)
+            self._buffers.append(self._copied)
+        b = self._copied_id
+        start = len(self._copied)
+        self._copied += raw
+        self._copied += b"\n"
+        return self._copied, b, start, start + len(raw)
+
+    def _freeze_copied(self) -> None:
+        if self._copied is not None:
+            self._buffers[self._copied_id] = bytes(self._copied)
+            self._copied = None
+
+    def _reopen(self) -> None:
+        """Sorted arrays back to growable ones (only when events are added after a search)."""
+        if isinstance(self._time, np.ndarray):
+            self._time = array("d", self._time.tobytes())
+            self._buf = array("i", self._buf.tobytes())
+            self._start = array("q", self._start.tobytes())
+            self._end = array("q", self._end.tobytes())
+            self._origin = array("i", self._origin.tobytes())
+            for name, col in list(self._raw_columns.items()):
+                if isinstance(col, Column):
+                    enc = Encoder()
+                    for v in col.values:
+                        enc.code(v)
+                    enc.codes = array("i", col.codes.astype(np.int32).tobytes())
+                    self._raw_columns[name] = enc
 
     def _ensure_sorted(self) -> None:
-        if not self._sorted:
-            # The initial search returns events newest first; equal times keep load order.
-            self._events.sort(key=_time_of, reverse=True)
-            self._neg_times = [-_time_of(e) for e in self._events]
-            self._sorted = True
+        """Newest first, as the initial search returns events; equal times keep load order."""
+        if isinstance(self._time, np.ndarray) and self._sorted:
+            return
+        self._freeze_copied()
+        times = np.frombuffer(self._time, dtype=np.float64).copy()
+        key = np.where(np.isnan(times), 0.0, times)
+        order = np.argsort(-key, kind="stable")
+        self._time = times[order]
+        self._neg_key = -key[order]
+        self._buf = np.frombuffer(self._buf, dtype=np.int32)[order]
+        self._start = np.frombuffer(self._start, dtype=np.int64)[order]
+        self._end = np.frombuffer(self._end, dtype=np.int64)[order]
+        self._origin = np.frombuffer(self._origin, dtype=np.int32)[order]
+        for name, enc in list(self._raw_columns.items()):
+            col = enc.column(self._n) if isinstance(enc, Encoder) else enc
+            self._raw_columns[name] = Column(col.codes[order], col.values)
+        self._sorted = True
 
-    def events(self) -> list[Event]:
+    def finish(self) -> None:
+        """End of a load: events ordered newest first."""
         self._ensure_sorted()
-        return self._events
+
+    # -------------------------------------------------------------- events
+    def events(self) -> list[Event]:
+        """Every event, newest first, parsed from its text."""
+        self._ensure_sorted()
+        return [self.event(p) for p in range(self._n)]
+
+    def time_of(self, p: int):
+        t = float(self._time[p])
+        if t != t:
+            return None
+        return int(t) if t.is_integer() else t
+
+    def raw(self, p: int) -> bytes:
+        return bytes(self._buffers[self._buf[p]][self._start[p]:self._end[p]])
+
+    def event(self, p: int) -> Event:
+        raw = self.raw(p)
+        return {"_time": self.time_of(p), RAW: raw, BODY: parse_raw(raw), ORIGIN: self._origins[self._origin[p]]}
 
     # -------------------------------------------------------------- scanning
-    def scan(self, request: ScanRequest) -> Iterator[Event]:
+    def scan(self, request: ScanRequest) -> Selection:
         """The events in the time range that match the terms, newest first."""
         self._ensure_sorted()
-        events = self._events
-        lo, hi = 0, len(events)
+        lo, hi = 0, self._n
         tr = request.time_range
         if tr.latest is not None:
-            lo = bisect.bisect_right(self._neg_times, -tr.latest)
+            lo = int(np.searchsorted(self._neg_key, -tr.latest, side="right"))
         if tr.earliest is not None:
-            hi = bisect.bisect_right(self._neg_times, -tr.earliest)
-        terms = conjuncts(request.terms)
-        allowed = self._allowed_origins([t for t in terms if is_metadata_term(t)], request.compile)
-        rest = [t for t in terms if not is_metadata_term(t)]
-        positions = self._candidates(self._index_terms(rest), lo, hi)
-        test = request.compile(rest[0] if len(rest) == 1 else ast.And(tuple(rest))) if rest else None
-        if positions is None:
-            positions = range(lo, hi)
-        if allowed is not None:
-            positions = [p for p in positions if id(events[p].get(ORIGIN)) in allowed]
-        if test is not None:
-            positions = [p for p in positions if test(events[p])]
-        if request.fields is None:
-            return (events[p] for p in positions)
-        return self._project(positions, request.fields)
+            hi = int(np.searchsorted(self._neg_key, -tr.earliest, side="right"))
+        positions = search_columns.select(self, request, lo, max(lo, hi))
+        return Selection(self, positions, request.fields)
 
-    def _project(self, positions, fields: frozenset) -> Iterator[Event]:
-        """Fresh events holding only the fields asked for.
+    # -------------------------------------------------------------- columns
+    def origin_codes(self) -> np.ndarray:
+        self._ensure_sorted()
+        return self._origin
 
-        A scan that selects a large share of the events reads cached columns (built on first
-        use); a selective one reads the few events directly.
-        """
-        events = self._events
-        wide = len(positions) * 4 > len(events)
-        columns = [(name, self._columns.get(name) or (self.column(name) if wide else None))
-                   for name in sorted(fields)]
-        getters = [(name, field_getter(name)) for name, col in columns if col is None]
-        columns = [(name, col) for name, col in columns if col is not None]
-        for p in positions:
-            ev = {}
-            for name, col in columns:
-                v = col[p]
-                if v is not None:
-                    ev[name] = v
-            if getters:
-                stored = events[p]
-                for name, get in getters:
-                    v = get(stored)
-                    if v is not None:
-                        ev[name] = v
-            yield ev
+    def origins(self) -> list[dict]:
+        return self._origins
 
-    def column(self, field: str) -> list:
-        """The value of one field for every event, in store order, built on first use."""
-        col = self._columns.get(field)
+    def times(self) -> np.ndarray:
+        self._ensure_sorted()
+        return self._time
+
+    def cached_column(self, name: str) -> Column | None:
+        return self._columns.get(name)
+
+    def column(self, name: str) -> Column | None:
+        """The field's value for every event in store order, search-time knowledge included;
+        None for the names that are no column (_raw, _time, date_*, wildcards)."""
+        if not columnable(name):
+            return None
+        col = self._columns.get(name)
         if col is None:
             self._ensure_sorted()
-            get = field_getter(field)
-            col = self._columns[field] = [get(ev) for ev in self._events]
+            from .knowledge_columns import knowledge_column
+            col = self._columns[name] = knowledge_column(self, name)
         return col
 
-    def _allowed_origins(self, terms, compile) -> set[int] | None:
-        """ids of the file origins that the metadata terms accept; None when all of them do."""
-        if not terms:
+    def columns(self, names) -> dict[str, Column]:
+        """Several columns; the fields not yet extracted are read from the events in one pass."""
+        names = [n for n in names if columnable(n)]
+        from .knowledge_columns import raw_inputs_of
+        need: set[str] = set()
+        for n in names:
+            if n not in self._columns:
+                need |= raw_inputs_of(self, n)
+        self.raw_columns(need)
+        return {n: self.column(n) for n in names}
+
+    def has_raw_column(self, name: str) -> bool:
+        return name in self._raw_columns or name in STORE_METADATA
+
+    def cheap_column(self, name: str) -> Column | None:
+        """The column if it needs no pass over the events' text (None otherwise)."""
+        if not columnable(name):
             return None
-        if self._origins is None:
-            seen = {}
-            for ev in self._events:
-                o = ev.get(ORIGIN)
-                seen.setdefault(id(o), o)
-            self._origins = list(seen.values())
-        test = compile(terms[0] if len(terms) == 1 else ast.And(tuple(terms)))
-        ok = {id(o) for o in self._origins if o is not None and test(o)}
-        return None if len(ok) == len(self._origins) else ok
+        from .knowledge_columns import cheap_column
+        self._ensure_sorted()
+        return cheap_column(self, name)
 
-    def _index_terms(self, terms) -> list:
-        """The terms to answer from indexes: those already indexed, else one new index.
-
-        Every term is still tested on the candidates, so one selective index is enough;
-        building one per term would cost a pass over the events each.
-        """
-        indexable = [t for t in terms if is_indexable(t)]
-        built = [t for t in indexable if t.field in self._indexes]
-        if built or not indexable:
-            return built
-        # Top-level fields (eventName, errorCode) are the cheapest to index and usually selective.
-        return [min(indexable, key=lambda t: ("." in t.field or "{" in t.field, indexable.index(t)))]
-
-    def _candidates(self, terms, lo: int, hi: int) -> list[int] | None:
-        """Positions (sorted) of the events whose indexed values can satisfy every term."""
-        if not terms:
+    def raw_column(self, name: str) -> Column | None:
+        """The field as extracted, before search-time knowledge."""
+        if not columnable(name):
             return None
-        postings = sorted((self._postings(t) for t in terms), key=len)
-        n = len(self._events)
-        chosen = [p for p in postings if len(p) < n * 0.9] or postings[:1]
-        current = set(chosen[0])
-        for p in chosen[1:]:
-            current.intersection_update(p)
-            if not current:
-                break
-        return sorted(p for p in current if lo <= p < hi)
+        return self.raw_columns([name])[name]
 
-    def _postings(self, term) -> array | set:
-        index = self.index(term.field)
-        values = term.values if isinstance(term, ast.FieldIn) else (term.value,)
-        out: set[int] = set()
-        if isinstance(term, ast.FieldMatch) and term.op == "!=":
-            m = value_matcher(term.value)
-            for key, posting in index.items():
-                if not m(key):
-                    out.update(posting)
-            return out
-        for value in values:
-            if value == "*":
-                for posting in index.values():
-                    out.update(posting)
-            elif "*" in value:
-                rx = wildcard_regex(value, ignore_case=True)
-                for key, posting in index.items():
-                    if rx.match(key):
-                        out.update(posting)
-            elif value.isascii():
-                out.update(index.get(value.lower(), ()))
+    def raw_columns(self, names) -> dict[str, Column]:
+        self._ensure_sorted()
+        out = {}
+        missing = []
+        for name in names:
+            col = self._raw_columns.get(name)
+            if col is None and name in STORE_METADATA:
+                col = self._raw_columns[name] = self._metadata_column(name)
+            if col is None:
+                missing.append(name)
             else:
-                # Non-ASCII values compare case-folded, which lower-cased keys need not show.
-                m = value_matcher(value)
-                for key, posting in index.items():
-                    if m(key):
-                        out.update(posting)
+                out[name] = col
+        if missing:
+            encoders = {name: Encoder() for name in missing}
+            getters = [(raw_getter(name), encoders[name]) for name in missing]
+            for p in range(self._n):
+                ev = self.event(p)
+                for get, enc in getters:
+                    enc.add(get(ev))
+            for name, enc in encoders.items():
+                out[name] = self._raw_columns[name] = enc.column(self._n)
         return out
 
-    def index(self, field: str) -> dict[str, array]:
-        """Lower-cased value -> positions of the events holding it, built on first use."""
-        index = self._indexes.get(field)
-        if index is None:
-            self._ensure_sorted()
-            get = field_getter(field)
-            lists: dict[str, list[int]] = {}
-            for pos, ev in enumerate(self._events):
-                v = get(ev)
-                if v is None:
-                    continue
-                for x in (set(v) if type(v) is list else (v,)):
-                    key = (x if type(x) is str else to_string(x)).lower()
-                    bucket = lists.get(key)
-                    if bucket is None:
-                        lists[key] = [pos]
-                    else:
-                        bucket.append(pos)
-            index = self._indexes[field] = {k: array("i", v) for k, v in lists.items()}
-        return index
+    def _metadata_column(self, name: str) -> Column:
+        enc = Encoder()
+        remap = np.array([NULL] + [enc.code(o.get(name)) for o in self._origins], dtype=np.int32)
+        return Column(remap[self._origin + 1], enc.values)
 
+    # -------------------------------------------------------------- raw text
+    def buffers_by_start(self):
+        """Per buffer: (buffer, starts ascending, store positions) for mapping text offsets
+        found by a byte search back to events."""
+        if self._by_buffer is None:
+            self._ensure_sorted()
+            out = []
+            for b, buffer in enumerate(self._buffers):
+                pos = np.nonzero(self._buf == b)[0]
+                order = np.argsort(self._start[pos], kind="stable")
+                pos = pos[order]
+                out.append((buffer, self._start[pos], self._end[pos], pos))
+            self._by_buffer = out
+        return self._by_buffer
+
+    # -------------------------------------------------------------- field names
     def has_field(self, field: str) -> bool:
-        """Whether any event has a value for the field."""
-        if field in self._indexes:
-            return bool(self._indexes[field])
-        if field in self._columns:
-            return any(v is not None for v in self._columns[field])
-        get = field_getter(field)
-        return any(get(ev) is not None for ev in self._events)
+        """Whether any event has a value for the field (known once per load)."""
+        known = self._has.get(field)
+        if known is None:
+            known = self._has[field] = self._has_field(field)
+        return known
+
+    def _has_field(self, field: str) -> bool:
+        if not columnable(field):
+            return any(field_getter(field)(self.event(p)) is not None for p in range(self._n))
+        col = self._columns.get(field) or self._raw_columns.get(field)
+        if col is None and not self._knowledge_defines(field):
+            # A JSON key that occurs in no event's text is missing without parsing any of them.
+            last = field.rsplit(".", 1)[-1].replace("{}", "")
+            key = b'"' + last.encode("utf-8") + b'"'
+            if last and all(key not in buffer for buffer in self._buffers):
+                return False
+        col = self.column(field)
+        return bool((col.codes >= 0).any())
+
+    def _knowledge_defines(self, field: str) -> bool:
+        return field in STORE_METADATA or any(
+            o.get(KNOWLEDGE) is not None and field in o[KNOWLEDGE].fields for o in self._origins)
 
     def field_catalog(self) -> dict[str, int]:
         """How many events have each field, most common first (computed once per load).
@@ -274,18 +353,19 @@ class EventStore:
         if self._catalog is None:
             self._ensure_sorted()
             counts: Counter = Counter()
-            for ev in self._events:
-                counts.update(field_names(ev, knowledge=False))
-            step = max(1, -(-len(self._events) // KNOWLEDGE_SAMPLE))
-            sample = self._events[::step]
+            for p in range(self._n):
+                counts.update(field_names(self.event(p), knowledge=False))
+            step = max(1, -(-self._n // KNOWLEDGE_SAMPLE))
             derived: Counter = Counter()
             defined: set[str] = set()
-            for ev in sample:
+            sample = range(0, self._n, step)
+            for p in sample:
+                ev = self.event(p)
                 derived.update(field_names(ev))
                 origin = ev.get(ORIGIN) or {}
                 if origin.get(KNOWLEDGE) is not None:
                     defined.update(origin[KNOWLEDGE].fields)
-            scale = len(self._events) / max(1, len(sample))
+            scale = self._n / max(1, len(sample))
             for name in defined:
                 if derived[name]:
                     counts[name] = max(1, round(derived[name] * scale))
@@ -296,4 +376,4 @@ class EventStore:
 
     @property
     def catalog_is_estimated(self) -> bool:
-        return len(self._events) > KNOWLEDGE_SAMPLE
+        return self._n > KNOWLEDGE_SAMPLE

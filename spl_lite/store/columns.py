@@ -1,0 +1,112 @@
+"""Dictionary-encoded field columns: one code per event, each distinct value kept once.
+
+A column holds a field's values as the field getters give them (text, or a list for a
+multivalue field), so a command reading a column sees exactly what it would read from the
+event. Codes are int32 in store order, NULL for an event without the field. Work that depends
+only on a value (a search term's test, a rex, a sort key) is done once per distinct value and
+spread to the events through the codes.
+"""
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+NULL = -1
+NOT_COLUMNS = frozenset(("_raw", "_time", "date_second", "date_minute", "date_hour", "date_mday", "date_month",
+                         "date_wday", "date_year", "date_zone"))
+_NULLS = array("i", [NULL]) * 4096
+
+
+def columnable(name: str) -> bool:
+    """Whether a field can be a column: not the event's text, its time or a wildcard."""
+    return "*" not in name and name not in NOT_COLUMNS
+
+
+class Column:
+    __slots__ = ("codes", "values", "multivalue")
+
+    def __init__(self, codes: np.ndarray, values: list):
+        self.codes = codes
+        self.values = values
+        self.multivalue = any(type(v) is list for v in values)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, positions) -> "Column":
+        return Column(self.codes[positions], self.values)
+
+    def value_table(self, fn, null) -> np.ndarray:
+        """fn(value) for each distinct value, with ``null`` for a missing field at index 0:
+        index the result with ``codes + 1``."""
+        return np.array([null] + [fn(v) for v in self.values])
+
+    def map(self, fn) -> "Column":
+        """A column of fn(value) per distinct value (None stays null), re-encoded."""
+        enc = Encoder()
+        remap = np.array([NULL] + [enc.code(fn(v)) for v in self.values], dtype=np.int32)
+        return Column(remap[self.codes + 1], enc.values)
+
+    def get(self, p: int):
+        c = self.codes[p]
+        return None if c < 0 else self.values[c]
+
+
+class Encoder:
+    """Builds a column one value at a time (while loading or in one pass over events)."""
+    __slots__ = ("lookup", "values", "codes")
+
+    def __init__(self):
+        self.lookup: dict = {}
+        self.values: list = []
+        self.codes = array("i")
+
+    def code(self, v) -> int:
+        if v is None:
+            return NULL
+        key = tuple(v) if type(v) is list else v
+        c = self.lookup.get(key)
+        if c is None:
+            c = self.lookup[key] = len(self.values)
+            self.values.append(v)
+        return c
+
+    def add(self, v) -> None:
+        self.codes.append(self.code(v))
+
+    def pad(self, n: int) -> None:
+        """Nulls up to n codes (for events added before this column existed)."""
+        while len(self.codes) < n:
+            self.codes.extend(_NULLS[:n - len(self.codes)])
+
+    def column(self, n: int) -> Column:
+        self.pad(n)
+        return Column(np.frombuffer(self.codes, dtype=np.int32).copy(), self.values)
+
+
+def merge(parts: list[tuple[np.ndarray, list]]) -> Column:
+    """One column from several (codes, values) parts in order, their dictionaries united."""
+    enc = Encoder()
+    out = []
+    for codes, values in parts:
+        remap = np.array([NULL] + [enc.code(v) for v in values], dtype=np.int32)
+        out.append(remap[np.asarray(codes, dtype=np.int32) + 1])
+    return Column(np.concatenate(out) if out else np.zeros(0, np.int32), enc.values)
+
+
+def group_keys(code_arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense group numbers for the rows' tuples of codes, and the first row of each group.
+
+    Groups are numbered in order of the tuples (codes ascending per column), which callers
+    re-order as Splunk needs.
+    """
+    if not code_arrays:
+        return np.zeros(n, np.int64), np.zeros(min(n, 1), np.int64)
+    key = code_arrays[0].astype(np.int64) + 1
+    for codes in code_arrays[1:]:
+        width = int(codes.max(initial=NULL)) + 2
+        _, key = np.unique(key, return_inverse=True)
+        key = key.astype(np.int64) * width + (codes.astype(np.int64) + 1)
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return inverse.reshape(-1), first

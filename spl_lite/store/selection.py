@@ -1,0 +1,99 @@
+"""What the leading search hands on: the selected events' store positions, newest first.
+
+Iterating a Selection gives events as dicts holding the fields the pipeline reads, as before;
+commands that can work a column at a time (stats, dedup, sort, eventstats...) read its columns
+instead, and only build dicts for the rows they output.
+"""
+from __future__ import annotations
+
+import numpy as np
+import orjson
+
+from .tolerant_json import loads_tolerant
+from ..runtime.values import field_getter
+
+
+def parse_raw(raw) -> dict:
+    """An event's body from its text, parsed as the loader parsed it."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        body = loads_tolerant(bytes(raw))
+    body.pop("_time", None)  # the loader took it as the event's time
+    return body
+
+
+def value_list(col, positions) -> list:
+    """The column's values at the positions, None where the field is missing; multivalue
+    lists are fresh per event, as a getter makes them."""
+    table = np.empty(len(col.values) + 1, dtype=object)
+    for i, v in enumerate(col.values):  # element by element: a list value must stay one item
+        table[i] = v
+    out = table[col.codes[positions]].tolist()
+    if col.multivalue:
+        out = [list(v) if type(v) is list else v for v in out]
+    return out
+
+
+def time_list(times: np.ndarray) -> list:
+    return [None if t != t else (int(t) if t.is_integer() else t) for t in times.tolist()]
+
+
+class Selection:
+    def __init__(self, store, positions: np.ndarray, fields: frozenset | None):
+        self.store = store
+        self.positions = positions
+        self.fields = fields
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __iter__(self):
+        return self._rows()
+
+    def column(self, name: str):
+        """The field's column over the selected events (None where it is no column)."""
+        col = self.store.column(name)
+        return None if col is None else col.take(self.positions)
+
+    def columns(self, names) -> dict:
+        cols = self.store.columns(names)
+        return {n: c.take(self.positions) for n, c in cols.items()}
+
+    def times(self) -> np.ndarray:
+        return self.store.times()[self.positions]
+
+    def take(self, index) -> "Selection":
+        return Selection(self.store, self.positions[index], self.fields)
+
+    def _rows(self):
+        store, pos = self.store, self.positions
+        if self.fields is None:
+            for p in pos.tolist():
+                yield store.event(p)
+            return
+        names = sorted(self.fields)
+        wide = len(pos) * 4 > len(store)
+        cols = store.columns(names) if wide else {n: store.cheap_column(n) for n in names}
+        lists = []
+        getters = []
+        for name in names:
+            if name == "_time":
+                lists.append((name, time_list(store.times()[pos])))
+            elif cols.get(name) is not None:
+                lists.append((name, value_list(cols[name], pos)))
+            else:
+                getters.append((name, field_getter(name)))
+        for i, p in enumerate(pos.tolist()):
+            ev = {}
+            for name, values in lists:
+                v = values[i]
+                if v is not None:
+                    ev[name] = v
+            if getters:
+                full = store.event(p)
+                for name, get in getters:
+                    v = get(full)
+                    if v is not None:
+                        ev[name] = v
+            yield ev
