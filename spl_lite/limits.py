@@ -107,6 +107,14 @@ def exceeded(name: str, what: str, *, command: str | None = None, span=None) -> 
                     hint=f"raise it with --limit {name}=N, or Engine(limits={{'{name}': N}})")
 
 
+def check_held(n: int, command: str | None = None, span=None) -> None:
+    """The dataset_rows limit for a command that holds n results as columns."""
+    limit = current().dataset_rows
+    if n > limit:
+        raise exceeded("dataset_rows", f"More than {limit:,} results to hold at once", command=command,
+                       span=span)
+
+
 def collect(rows, command: str | None = None, span=None) -> list:
     """All the rows a command must hold at once, stopped at dataset_rows (a fan-out such as
     mvexpand or join could otherwise fill memory)."""

@@ -162,3 +162,41 @@ def test_projection_was_really_exercised():
         pytest.skip("run together with test_projection_never_changes_an_answer")
     every_field = {"index=main | head 3 | format", "index=main | fieldsummary"}  # they read every field
     assert {q for q, n in PROJECTION_RUNS.items() if n >= 20} == set(QUERIES) - every_field, PROJECTION_RUNS
+
+
+COLUMN_QUERIES = [
+    "index=main f=a OR g=b | stats count, dc(g), values(f), min(f), max(g) by f",
+    "index=main NOT f=a g!=b | stats count, count(f) by g",
+    "index=main f>9 | stats count",
+    "index=main f IN (a, 1*) | stats count by g, f",
+    "index=main | eventstats count as n by f | where n<=2 | table f g n",
+    "index=main | eventstats dc(g) as n, count by f | table f g n count",
+    "index=main | sort 0 f, -g | head 5 | table f g",
+    "index=main | sort 3 num(f) | table f g",
+    "index=main | sort 0 -_time, f | table _time f",
+    "index=main | dedup 2 f g keepempty=true | table f g",
+    "index=main | dedup m{} | table f m{}",
+    "index=main | stats min(_time) as a, max(_time) as b, count(g) by f",
+    "index=main \"x y\" | table f",
+    "index=main | stats count by m{}",
+    "index=main m{}=a | stats dc(m{}) by g",
+    "index=main | stats count",
+    "index=main | rex field=f \"(?<k>.)(?<f>.?)\" | where k=\"a\" OR isnull(f) | table f g k",
+    "index=main | rex field=nosuch \"(?<f>.)\" | stats count by f",
+    "index=main | rex field=m{} \"(?<k>.)\" | table k m{}",
+    "index=main | where like(f, \"a%\") AND g!=\"b\" | stats count by g",
+    "index=main | eventstats count as f by g | rex field=f \"(?<d>\\d)\" | where d>1 | table f d g",
+    "index=main | where isnull('m{}') OR mvcount('m{}')>1 | dedup f | table f m{}",
+]
+
+
+@pytest.mark.parametrize("query", COLUMN_QUERIES)
+@given(evs=events)
+def test_columns_never_change_an_answer(query, evs):
+    """The commands' column paths against their event-by-event code, on any events."""
+    from spl_lite.store import columns
+    e = engine_with(evs)
+    with_columns = e.search(query).rows
+    with mock.patch.object(columns, "ENABLED", False):
+        by_event = e.search(query).rows
+    assert with_columns == by_event

@@ -8,6 +8,7 @@ from .. import limits
 from ..runtime.values import get_field, remove_field
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, writable
+from ..executors.columnar import dedup_selection
 from .sort import resolve_keys, sort_events
 
 
@@ -60,6 +61,13 @@ class DedupCommand(Command):
             return tuple(key)
 
         def run(events, ctx):
+            if not (self.sortby or self.consecutive or self.keepevents):
+                columns = dedup_selection(events, fields, count, self.keepempty)
+                if columns is not None:
+                    return columns
+            return by_event(events)
+
+        def by_event(events):
             if self.sortby:
                 events = sort_events(limits.collect(events, self.name, self.span), list(self.sortby))
             seen: dict[tuple, int] = {}

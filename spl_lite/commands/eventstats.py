@@ -8,6 +8,7 @@ from typing import ClassVar
 from .. import limits
 from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
 from ..runtime.values import set_field
+from ..executors.columnar import eventstats_selection
 from .base import Command, Kind, to_bool, to_int, to_text, writable
 
 
@@ -39,6 +40,13 @@ class EventstatsCommand(Command):
         by = self.by
 
         def run(events, ctx):
+            columns = eventstats_selection(events, by, self.aggregates, specs)
+            if columns is not None:
+                limits.check_held(len(columns), self.name, self.span)
+                return columns
+            return by_event(events)
+
+        def by_event(events):
             events = limits.collect(events, self.name, self.span)
             groups: dict[tuple, list] = {}
             for ev in events:

@@ -9,6 +9,7 @@ from ..runtime.regex import IGNORECASE, check_replacement, compile_regex
 from ..functions.eval_text import _repl_template
 from ..runtime.values import field_getter, get_field, set_field, to_string, values_of
 from ..syntax import ast
+from ..executors.columnar import rex_selection
 from .base import Command, Kind, to_int, to_text, writable
 
 
@@ -148,7 +149,14 @@ class RexCommand(Command):
                         return found
             return found
 
+        def found_of(v) -> dict:
+            return {name: vals[0] if len(vals) == 1 else vals for name, vals in extract(values_of(v)).items()}
+
         def run(events, ctx):
+            columns = rex_selection(events, field, found_of)
+            return columns if columns is not None else by_event(events)
+
+        def by_event(events):
             # The same text always gives the same fields: remember them (eventName, eventSource
             # and the like repeat across thousands of events).
             memo: dict = {}
@@ -160,8 +168,7 @@ class RexCommand(Command):
                 key = tuple(v) if type(v) is list else v
                 found = memo.get(key)
                 if found is None:
-                    found = {name: vals[0] if len(vals) == 1 else vals
-                             for name, vals in extract(values_of(v)).items()}
+                    found = found_of(v)
                     if len(memo) < MEMO_SIZE:
                         memo[key] = found
                 if found:

@@ -8,6 +8,7 @@ from .. import limits
 from ..runtime.values import get_field, sort_key_auto, sort_key_ip, sort_key_num, sort_key_str
 from ..syntax import ast
 from .base import Command, Kind, to_int
+from ..executors.columnar import sort_selection
 
 KEY_FUNCTIONS = {"auto": sort_key_auto, "num": sort_key_num, "str": sort_key_str, "ip": sort_key_ip}
 DEFAULT_LIMIT = 10000
@@ -84,6 +85,10 @@ class SortCommand(Command):
         limit = self.limit
 
         def run(events, ctx):
+            columns = sort_selection(events, keys, KEY_FUNCTIONS, limit)
+            if columns is not None:
+                limits.check_held(len(events), self.name, self.span)
+                return columns
             ordered = sort_events(limits.collect(events, self.name, self.span), keys)
             return iter(ordered[:limit] if limit else ordered)
         return run

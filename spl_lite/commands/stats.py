@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from ..runtime.aggregation import compile_aggregates, group_order, key_function, split_stats_items
 from .base import Command, Kind, to_bool, to_text
+from ..executors.columnar import stats_rows
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class StatsCommand(Command):
 
         def run(events, ctx):
             ctx.tabular = True
+            rows = stats_rows(events, by, self.aggregates, specs)
+            if rows is not None:
+                yield from rows
+                return
             groups: dict[tuple, list] = {}
             if not by:
                 states = [s.new() for s in specs]

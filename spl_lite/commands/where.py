@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from ..runtime.expressions import compile_expr
 from ..syntax import ast
+from ..executors.columnar import where_selection
 from .base import Command, Kind
 
 
@@ -31,5 +32,6 @@ class WhereCommand(Command):
         test = compile_expr(self.expr, env, "where")
 
         def run(events, ctx):
-            return (ev for ev in events if test(ev) is True)
+            columns = where_selection(events, self.expr, test)
+            return columns if columns is not None else (ev for ev in events if test(ev) is True)
         return run

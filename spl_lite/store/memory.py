@@ -29,6 +29,7 @@ from ..runtime.values import BODY, BUFFER, KNOWLEDGE, ORIGIN, RAW, Event, field_
 
 STORE_METADATA = ("index", "sourcetype", "source", "host")
 KNOWLEDGE_SAMPLE = 2_000
+_FIELD_CHECKS = 1_000  # events parsed to find a field before its whole column is built
 _COPIED_BUFFER = 64 << 20  # records re-serialised into one buffer, a new one past this size
 
 
@@ -331,13 +332,32 @@ class EventStore:
             return any(field_getter(field)(self.event(p)) is not None for p in range(self._n))
         col = self._columns.get(field) or self._raw_columns.get(field)
         if col is None and not self._knowledge_defines(field):
-            # A JSON key that occurs in no event's text is missing without parsing any of them.
+            # Only events whose text holds the field's last key can have it: parse a few of
+            # those rather than every event.
             last = field.rsplit(".", 1)[-1].replace("{}", "")
-            key = b'"' + last.encode("utf-8") + b'"'
-            if last and all(key not in buffer for buffer in self._buffers):
-                return False
+            if last:
+                get = field_getter(field)
+                for checked, p in enumerate(self._events_holding(b'"' + last.encode("utf-8") + b'"')):
+                    if get(self.event(p)) is not None:
+                        return True
+                    if checked >= _FIELD_CHECKS:
+                        break
+                else:
+                    return False
         col = self.column(field)
         return bool((col.codes >= 0).any())
+
+    def _events_holding(self, text: bytes):
+        """Store positions of events whose text holds the bytes, in the order found."""
+        for buffer, starts, ends, pos in self.buffers_by_start():
+            at = buffer.find(text)
+            while at >= 0:
+                i = int(np.searchsorted(starts, at, side="right")) - 1
+                if i >= 0 and at < ends[i]:
+                    yield int(pos[i])
+                    at = buffer.find(text, int(ends[i]))
+                else:
+                    at = buffer.find(text, at + 1)
 
     def _knowledge_defines(self, field: str) -> bool:
         return field in STORE_METADATA or any(

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from ..runtime.search_terms import TIME_MODIFIERS
+from . import columns
 from .columns import columnable
 from ..syntax import ast
 
@@ -67,7 +68,7 @@ def select(store, request, lo: int, hi: int) -> np.ndarray:
     cheap, costly, rest = [], [], []
     for t in conjuncts(request.terms):
         names: set = set()
-        if not _fields(t, names) or not all(columnable(n) for n in names):
+        if not columns.ENABLED or not _fields(t, names) or not all(columnable(n) for n in names):
             rest.append(t)
             continue
         cols = {n: store.cheap_column(n) for n in names}

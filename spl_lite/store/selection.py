@@ -40,10 +40,11 @@ def time_list(times: np.ndarray) -> list:
 
 
 class Selection:
-    def __init__(self, store, positions: np.ndarray, fields: frozenset | None):
+    def __init__(self, store, positions: np.ndarray, fields: frozenset | None, extra: dict | None = None):
         self.store = store
         self.positions = positions
         self.fields = fields
+        self.extra = extra or {}  # fields commands wrote, a column per selected event
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -53,26 +54,41 @@ class Selection:
 
     def column(self, name: str):
         """The field's column over the selected events (None where it is no column)."""
+        top = self.extra.get(name)
+        if top is not None and (top.codes >= 0).all():
+            return top
         col = self.store.column(name)
-        return None if col is None else col.take(self.positions)
+        base = None if col is None else col.take(self.positions)
+        if top is None:
+            return base
+        from ..executors.columnar import overlay
+        return overlay(base, top)
 
     def columns(self, names) -> dict:
-        cols = self.store.columns(names)
-        return {n: c.take(self.positions) for n, c in cols.items()}
+        self.store.columns([n for n in names if n not in self.extra])  # built in one pass
+        return {n: self.column(n) for n in names}
 
     def times(self) -> np.ndarray:
         return self.store.times()[self.positions]
 
     def take(self, index) -> "Selection":
-        return Selection(self.store, self.positions[index], self.fields)
+        return Selection(self.store, self.positions[index], self.fields,
+                         {n: c.take(index) for n, c in self.extra.items()})
 
     def _rows(self):
         store, pos = self.store, self.positions
+        extra = [(n, value_list(c, slice(None))) for n, c in self.extra.items()]
         if self.fields is None:
-            for p in pos.tolist():
-                yield store.event(p)
+            for i, p in enumerate(pos.tolist()):
+                ev = store.event(p)
+                for name, values in extra:
+                    if values[i] is not None:
+                        ev[name] = values[i]
+                yield ev
             return
-        names = sorted(self.fields)
+        # A written field hides the stored one, except on events where it was given no value.
+        hidden = {n for n, c in self.extra.items() if (c.codes >= 0).all()}
+        names = sorted(n for n in self.fields if n not in hidden)
         wide = len(pos) * 4 > len(store)
         cols = store.columns(names) if wide else {n: store.cheap_column(n) for n in names}
         lists = []
@@ -96,4 +112,8 @@ class Selection:
                     v = get(full)
                     if v is not None:
                         ev[name] = v
+            for name, values in extra:
+                v = values[i]
+                if v is not None:
+                    ev[name] = v
             yield ev
