@@ -259,6 +259,8 @@ def _main(argv: list[str] | None) -> int:
                 queries.append(engine.compile(text))
             except SplError as e:
                 queries.append(e)
+        if texts and all(isinstance(q, SplError) for q in queries):
+            return _print_results(args, queries)  # nothing to run: the errors now, not after a load
         loaded = load_data(engine, args, _time_range(queries))
     except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
         print(f"spl-lite: {e}", file=sys.stderr)

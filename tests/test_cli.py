@@ -129,3 +129,12 @@ def test_no_addons_flag(tmp_path, capsys):
     _, out, _ = run(capsys, "query", "index=main | table errorCode", "--data", str(f), "--format", "csv",
                     "--no-addons")
     assert out == 'errorCode\n""\n'  # a lone empty cell is quoted in CSV
+
+
+def test_a_query_that_does_not_compile_is_reported_before_any_data_is_read(tmp_path, capsys):
+    # The data does not exist: reading it would end in "no such file", status 2.
+    status = main(["query", "index=main | stats cnt by x", "--data", str(tmp_path / "missing.json")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.splitlines()[:3] == ["Error in 'stats' command: The argument 'cnt' is invalid: 'cnt' is not a stats "
+                                    "function.", "  index=main | stats cnt by x", "                     ^^^"]
