@@ -44,8 +44,9 @@ EXAMPLE_SQL = {
         FROM ev GROUP BY 1, 2 ORDER BY n DESC LIMIT 15""",
     "console_logins_without_mfa": """
         SELECT userIdentity.userName, count(*), min(eventTime), max(eventTime), list(DISTINCT sourceIPAddress)
-        FROM ev WHERE eventName = 'ConsoleLogin' AND additionalEventData.MFAUsed = 'No'
-          AND responseElements.ConsoleLogin = 'Success' GROUP BY 1""",
+        FROM ev WHERE eventName = 'ConsoleLogin'
+          AND json_extract_string(to_json(additionalEventData), '$.MFAUsed') = 'No'
+          AND json_extract_string(to_json(responseElements), '$.ConsoleLogin') = 'Success' GROUP BY 1""",
     "errors_by_count": """
         SELECT errorCode, count(*) AS n, count(DISTINCT userIdentity.arn) FROM ev WHERE errorCode IS NOT NULL
         GROUP BY errorCode ORDER BY n DESC""",

@@ -187,6 +187,13 @@ COLUMN_QUERIES = [
     "index=main | where like(f, \"a%\") AND g!=\"b\" | stats count by g",
     "index=main | eventstats count as f by g | rex field=f \"(?<d>\\d)\" | where d>1 | table f d g",
     "index=main | where isnull('m{}') OR mvcount('m{}')>1 | dedup f | table f m{}",
+    "index=main | timechart span=3s count, dc(g) by f",
+    "index=main | timechart bins=4 limit=2 useother=f count by f",
+    "index=main | timechart span=5s usenull=f max(g) as top by f",
+    "index=main | timechart count",
+    "index=main | streamstats count as n by f | where n>=2 | table f g n",
+    "index=main | streamstats current=f count by f, g | table f g count",
+    "index=main | streamstats count as f | stats max(f)",
 ]
 
 

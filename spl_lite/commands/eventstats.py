@@ -8,7 +8,7 @@ from typing import ClassVar
 from .. import limits
 from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
 from ..runtime.values import set_field
-from ..executors.columnar import eventstats_selection
+from ..executors.columnar import eventstats_selection, streamstats_selection
 from .base import Command, Kind, to_bool, to_int, to_text, writable
 
 
@@ -119,6 +119,13 @@ class StreamstatsCommand(Command):
             return [st.result() for st in states]
 
         def run(events, ctx):
+            if not (window or self.reset_on_change):
+                columns = streamstats_selection(events, by, self.aggregates, specs, current)
+                if columns is not None:
+                    return columns
+            return by_event(events)
+
+        def by_event(events):
             running: dict[tuple, object] = {}
             recent: deque = deque(maxlen=window or None)  # (group, event) for global=t windows
             previous = None

@@ -10,6 +10,7 @@ from ..runtime.aggregation import compile_aggregates, other_cell, rank_series, s
 from ..runtime.values import field_getter, to_number, to_string, values_of
 from .base import Command, Kind, to_bool, to_int, to_text
 from .bin import TIME_SPANS
+from ..executors.columnar import timechart_cells
 
 DEFAULT_BINS = 100  # the newer docs' default; 8.2's bnf says 300 (semantics.md §9.5)
 
@@ -55,17 +56,18 @@ class TimechartCommand(Command):
         other, null = o.get("otherstr", "OTHER"), o.get("nullstr", "NULL")
         get_time = field_getter("_time")
 
-        def run(events, ctx):
-            ctx.tabular = True
+        def span_for(low, high):
+            if o.get("span"):
+                return timeutil.parse_span(o["span"])
+            width, bins = high - low, o.get("bins", DEFAULT_BINS)
+            return next(((s, "s") for s in TIME_SPANS if width / s < bins), (TIME_SPANS[-1], "s"))
+
+        def by_event(events):
             events = [ev for ev in events if to_number(get_time(ev)) is not None]
             if not events:
-                return
+                return None
             times = [to_number(get_time(ev)) for ev in events]
-            if o.get("span"):
-                span = timeutil.parse_span(o["span"])
-            else:
-                width, bins = max(times) - min(times), o.get("bins", DEFAULT_BINS)
-                span = next(((s, "s") for s in TIME_SPANS if width / s < bins), (TIME_SPANS[-1], "s"))
+            span = span_for(min(times), max(times))
             cells: dict[tuple, list] = {}
             for ev, t in zip(events, times):
                 bucket = timeutil.floor_time(t, span)
@@ -79,7 +81,15 @@ class TimechartCommand(Command):
                         states = cells[(bucket, series)] = [s.new() for s in specs]
                     for spec, st in zip(specs, states):
                         spec.feed(st, ev)
-            results = {k: [st.result() for st in sts] for k, sts in cells.items()}
+            return {k: [st.result() for st in sts] for k, sts in cells.items()}, span
+
+        def run(events, ctx):
+            ctx.tabular = True
+            made = timechart_cells(events, self.by, self.aggregates, specs, span_for, usenull, null)
+            made = by_event(events) if made is None else made
+            if not made or not made[0]:
+                return  # no event has a time, or none has the BY field and usenull=f
+            results, span = made
             kept, rest = rank_series(results, limit if split is not None else 0)
             buckets = sorted({b for b, _ in results})
             if o.get("cont", True) and span[1] == "s":

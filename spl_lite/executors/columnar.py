@@ -148,6 +148,27 @@ def eventstats_selection(events, by, aggs, specs) -> Selection | None:
     return Selection(sel.store, sel.positions, _with(sel.fields, extra), extra)
 
 
+def streamstats_selection(events, by, aggs, specs, current: bool) -> Selection | None:
+    """streamstats count with no window: each event's place in its group so far."""
+    sel = selection(events)
+    if sel is None or not all(agg.arg is None and spec.factory is Count for agg, spec in zip(aggs, specs)):
+        return None
+    cols = _plain_columns(sel, list(by))
+    if cols is None or any(s.column in by for s in specs):
+        return None
+    rows, group, _, _ = _groups(sel, by, cols)
+    by_group = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[by_group], group[by_group], side="left")
+    nth = np.empty(len(rows), dtype=np.int64)
+    nth[by_group] = np.arange(len(rows)) - starts
+    counts = nth + (1 if current else 0)
+    codes = np.full(len(sel), -1, dtype=np.int32)
+    codes[rows] = counts
+    top = int(counts.max(initial=0))
+    made = {spec.column: Column(codes, list(range(top + 1))) for spec in specs}
+    return write_columns(sel, made)
+
+
 def _with(fields, extra):
     return None if fields is None else fields | frozenset(extra)
 
@@ -293,3 +314,49 @@ def where_selection(events, expr, test) -> Selection | None:
         verdict.append(test(ev) is True)
     keep = np.array(verdict, dtype=bool)[group] if verdict else np.zeros(len(sel), dtype=bool)
     return sel.take(np.nonzero(keep)[0])
+
+
+def timechart_cells(events, by, aggs, specs, span_for, usenull: bool, null: str):
+    """timechart's cells ({(bucket, series): results}, span) a column at a time; () when no
+    event has a time; None when the call needs events (or calendar spans such as 1mon)."""
+    from ..runtime.values import to_string
+    sel = selection(events)
+    if sel is None:
+        return None
+    names = _supported(specs, aggs, (Count,) + _SET_FUNCTIONS)
+    if names is None:
+        return None
+    cols = _plain_columns(sel, list(by) + names)
+    if cols is None:
+        return None
+    times = sel.times()
+    rows = np.nonzero(~np.isnan(times))[0]
+    if not len(rows):
+        return ()
+    t = times[rows]
+    span = span_for(_number(t.min()), _number(t.max()))
+    if span[1] != "s":
+        return None
+    buckets, bucket_codes = np.unique(np.floor_divide(t, span[0]) * span[0], return_inverse=True)
+    keys = [bucket_codes.reshape(-1).astype(np.int32)]
+    series_values = [None]
+    if by:
+        series = cols[by[0]]
+        codes = series.codes[rows]
+        if not usenull:
+            keep = codes >= 0
+            rows, codes, keys[0] = rows[keep], codes[keep], keys[0][keep]
+        series_values = [to_string(v) for v in series.values] + [null]
+        keys.append(np.where(codes >= 0, codes, len(series.values)).astype(np.int32))
+    group, first = group_keys(keys, len(rows))
+    results = _aggregate(sel, specs, aggs, cols, rows, group, len(first))
+    out = {}
+    for g, r in enumerate(first.tolist()):
+        key = (_number(buckets[keys[0][r]]), series_values[keys[1][r]] if by else None)
+        out[key] = [per_group[g] for per_group in results]
+    return out, span
+
+
+def _number(x):
+    x = float(x)
+    return int(x) if x.is_integer() else x

@@ -288,6 +288,9 @@ class EventStore:
                 missing.append(name)
             else:
                 out[name] = col
+        for name in [n for n in missing if not self._may_hold(n)]:
+            missing.remove(name)
+            out[name] = self._raw_columns[name] = Column(np.full(self._n, NULL, dtype=np.int32), [])
         if missing:
             encoders = {name: Encoder() for name in missing}
             getters = [(raw_getter(name), encoders[name]) for name in missing]
@@ -334,18 +337,38 @@ class EventStore:
         if col is None and not self._knowledge_defines(field):
             # Only events whose text holds the field's last key can have it: parse a few of
             # those rather than every event.
-            last = field.rsplit(".", 1)[-1].replace("{}", "")
-            if last:
+            key = self._key_text(field)
+            if key is not None:
+                if not self._may_hold(field):
+                    return False
                 get = field_getter(field)
-                for checked, p in enumerate(self._events_holding(b'"' + last.encode("utf-8") + b'"')):
+                for checked, p in enumerate(self._events_holding(key)):
                     if get(self.event(p)) is not None:
                         return True
                     if checked >= _FIELD_CHECKS:
                         break
                 else:
-                    return False
+                    if not any(b"\\u" in buffer for buffer in self._buffers):
+                        return False
         col = self.column(field)
         return bool((col.codes >= 0).any())
+
+    @staticmethod
+    def _key_text(field: str) -> bytes | None:
+        """Text that the field's last JSON key ends with (name", also the end of a key such as
+        "a.name"), when it can only be written so."""
+        last = field.rsplit(".", 1)[-1].replace("{}", "")
+        if not last or not last.isascii() or any(c in last for c in '"\\') or not last.isprintable():
+            return None
+        return last.encode("ascii") + b'"'
+
+    def _may_hold(self, field: str) -> bool:
+        """False when no event's text holds the field's last key (nor any \\u escape that could
+        spell it): the field is then missing everywhere, known without parsing."""
+        key = self._key_text(field)
+        if key is None:
+            return True
+        return any(key in buffer or b"\\u" in buffer for buffer in self._buffers)
 
     def _events_holding(self, text: bytes):
         """Store positions of events whose text holds the bytes, in the order found."""

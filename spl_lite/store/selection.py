@@ -76,8 +76,16 @@ class Selection:
                          {n: c.take(index) for n, c in self.extra.items()})
 
     def _rows(self):
-        store, pos = self.store, self.positions
-        extra = [(n, value_list(c, slice(None))) for n, c in self.extra.items()]
+        """Events as dicts, built a batch at a time: a head after a sort reads only a few."""
+        batch, done = 256, 0
+        while done < len(self.positions):
+            yield from self._batch(done, done + batch)
+            done += batch
+            batch = min(batch * 4, 65536)
+
+    def _batch(self, lo: int, hi: int):
+        store, pos = self.store, self.positions[lo:hi]
+        extra = [(n, value_list(c, slice(lo, hi))) for n, c in self.extra.items()]
         if self.fields is None:
             for i, p in enumerate(pos.tolist()):
                 ev = store.event(p)
@@ -89,7 +97,7 @@ class Selection:
         # A written field hides the stored one, except on events where it was given no value.
         hidden = {n for n, c in self.extra.items() if (c.codes >= 0).all()}
         names = sorted(n for n in self.fields if n not in hidden)
-        wide = len(pos) * 4 > len(store)
+        wide = len(self.positions) * 4 > len(store)
         cols = store.columns(names) if wide else {n: store.cheap_column(n) for n in names}
         lists = []
         getters = []

@@ -1,0 +1,73 @@
+"""The columnar store gives what the event-by-event code gives, on events made to trip it:
+keys holding dots (also where a hot field's path runs), escaped keys, JSON null, numbers,
+arrays, a field missing everywhere, events added after a search."""
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+import spl_lite
+from spl_lite.store import columns
+
+EVENTS = [
+    {"_time": 1, "eventName": "A", "userIdentity.userName": "dotted-top", "a": {"b.c": "y"}},
+    {"_time": 2, "eventName": "B", "userIdentity": {"userName": None, "type": "IAMUser"}, "readOnly": True},
+    {"_time": 3, "eventName": "a", "userIdentity": {"sessionContext.sessionIssuer": {"userName": "deep"}}},
+    {"_time": 4, "eventName": 7, "userIdentity": ["not", "a", "dict"], "errorCode": None},
+    {"_time": 5, "eventName": "C", "additionalEventData": "text", "responseElements": {"ConsoleLogin": 1}},
+    {"_time": 6, "eventName": ["x", "y"], "userIdentity": {"userName": "u", "arn": "arn:aws:iam::1:user/u"}},
+]
+QUERIES = [
+    "index=main | stats count by userIdentity.userName",
+    "index=main | stats count by userIdentity.sessionContext.sessionIssuer.userName",
+    "index=main | stats count by eventName, readOnly",
+    "index=main | stats count by errorCode",
+    "index=main | stats count by responseElements.ConsoleLogin, additionalEventData.MFAUsed",
+    "index=main | stats count by a.b.c",
+    "index=main eventName=a | table eventName userIdentity.type",
+    "index=main userIdentity.userName=* | table userIdentity.userName",
+    "index=main | stats count by nosuchfield",
+    "index=main | stats dc(userName) as users, values(user) as u by sourcetype",
+    "index=main | sort 0 eventName | table eventName",
+    "index=main | dedup eventName | table eventName",
+    "index=main errorCode=success | stats count by action",
+]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    e = spl_lite.Engine(now=10)  # with the add-on: its fields are columns too
+    e.add_events(EVENTS[:3])
+    e.search("index=main | stats count by eventName")  # a search before more events arrive
+    e.add_events(EVENTS[3:])
+    return e
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_columns_equal_the_event_by_event_answer(engine, query):
+    with_columns = engine.search(query).rows
+    with mock.patch.object(columns, "ENABLED", False):
+        by_event = engine.search(query).rows
+    assert with_columns == by_event
+
+
+def test_an_escaped_key_is_found(tmp_path):
+    data = tmp_path / "esc.ndjson"
+    data.write_bytes(b'{"eventTime":"2024-01-01T00:00:00Z","\\u0063af":"z"}\n'
+                     b'{"eventTime":"2024-01-01T00:00:01Z","x":"1"}\n')
+    e = spl_lite.Engine()
+    e.load(data)
+    assert e.search("index=main | stats count by caf").rows == [{"caf": "z", "count": 1}]
+
+
+def test_the_store_holds_the_text_and_a_few_arrays_per_event():
+    e = spl_lite.Engine()
+    e.load_sample()
+    store = e.store
+    n = len(store)
+    text = sum(len(b) for b in store._buffers)
+    arrays = sum(a.nbytes for a in (store._time, store._buf, store._start, store._end, store._origin))
+    codes = sum(c.codes.nbytes for c in store._raw_columns.values())
+    assert text <= 1.01 * e.load_report.bytes  # the files' text, once
+    assert (arrays + codes) / n <= 150  # 32 bytes of offsets and time, 4 per column at load
