@@ -101,16 +101,19 @@ def _supported(specs, aggs, allowed) -> list | None:
     return names
 
 
-def stats_rows(events, by, aggs, specs) -> list[dict] | None:
+def _stats_inputs(events, by, aggs, specs):
+    """(selection, columns of the BY fields and arguments), or None when events are needed."""
     sel = selection(events)
-    if sel is None:
+    names = None if sel is None else _supported(specs, aggs, (Count,) + _SET_FUNCTIONS)
+    cols = None if names is None else _plain_columns(sel, list(by) + names)
+    return None if cols is None else (sel, cols)
+
+
+def stats_rows(events, by, aggs, specs) -> list[dict] | None:
+    inputs = _stats_inputs(events, by, aggs, specs)
+    if inputs is None:
         return None
-    names = _supported(specs, aggs, (Count,) + _SET_FUNCTIONS)
-    if names is None:
-        return None
-    cols = _plain_columns(sel, list(by) + names)
-    if cols is None:
-        return None
+    sel, cols = inputs
     rows, group, first, keys = _groups(sel, by, cols)
     if not by and not len(sel):
         return [{spec.column: spec.new().result() for spec in specs}]
@@ -126,15 +129,10 @@ def stats_rows(events, by, aggs, specs) -> list[dict] | None:
 
 def eventstats_selection(events, by, aggs, specs) -> Selection | None:
     """eventstats adds each group's results to its events: columns of the selection."""
-    sel = selection(events)
-    if sel is None:
+    inputs = _stats_inputs(events, by, aggs, specs)
+    if inputs is None or any(s.column in by or s.column in inputs[1] for s in specs):
         return None
-    names = _supported(specs, aggs, (Count,) + _SET_FUNCTIONS)
-    if names is None or any(s.column in by or s.column in names for s in specs):
-        return None
-    cols = _plain_columns(sel, list(by) + names)
-    if cols is None:
-        return None
+    sel, cols = inputs
     rows, group, first, _ = _groups(sel, by, cols)
     ngroups = max(len(first), 1 if not by else 0)
     results = _aggregate(sel, specs, aggs, cols, rows, group, ngroups)
@@ -320,15 +318,10 @@ def timechart_cells(events, by, aggs, specs, span_for, usenull: bool, null: str)
     """timechart's cells ({(bucket, series): results}, span) a column at a time; () when no
     event has a time; None when the call needs events (or calendar spans such as 1mon)."""
     from ..runtime.values import to_string
-    sel = selection(events)
-    if sel is None:
+    inputs = _stats_inputs(events, by, aggs, specs)
+    if inputs is None:
         return None
-    names = _supported(specs, aggs, (Count,) + _SET_FUNCTIONS)
-    if names is None:
-        return None
-    cols = _plain_columns(sel, list(by) + names)
-    if cols is None:
-        return None
+    sel, cols = inputs
     times = sel.times()
     rows = np.nonzero(~np.isnan(times))[0]
     if not len(rows):
