@@ -44,6 +44,9 @@ class Limits:
     join_maxout: int = 50_000
     # A data file's size once decompressed: stops compression bombs ([inputproc] style guard).
     file_bytes: int = 4 * 1024 ** 3
+    # Processes that parse data files at once when loading (Splunk's parallelIngestionPipelines);
+    # 1 loads in the engine's own process.
+    load_workers: int = 2
     # One cell of a lookup CSV file.
     lookup_cell_bytes: int = 10 * 1024 ** 2
 
@@ -72,6 +75,11 @@ def _positive(name: str, value, kind):
 
 DEFAULT = Limits()
 _current: contextvars.ContextVar[Limits] = contextvars.ContextVar("spl_lite_limits", default=DEFAULT)
+
+
+def set_current(value: Limits) -> None:
+    """The limits for this process's work from now on (a loading worker takes its engine's)."""
+    _current.set(value)
 
 
 def current() -> Limits:

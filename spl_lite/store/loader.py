@@ -252,14 +252,14 @@ def _element_event(piece: bytes, number: int, name: str, report, origins: Origin
     return make_event(rec, piece, origins)
 
 
-def _read_ndjson(data: bytes, name: str, report, origins: Origins) -> Iterator[dict]:
+def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0) -> Iterator[dict]:
     """One event a line. _raw stays in the file's buffer, kept once: each event holds only
     the offset of its line, which saves a copy of every line while loading."""
     loads = orjson.loads
     view = memoryview(data)
     find = data.find
     origins.buffer = data
-    pos, size, lineno = 0, len(data), 0
+    pos, size, lineno = 0, len(data), first_line
     while pos < size:
         end = find(b"\n", pos)
         if end < 0:
@@ -342,21 +342,44 @@ def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "mai
     report = LoadReport()
     was_enabled = gc.isenabled()
     gc.disable()
-    options = dict(sourcetype=sourcetype, index=index, host=host, decorate=decorate)
+    options = dict(sourcetype=sourcetype, index=index, host=host)
     try:
-        for p in paths:
-            for f in find_files(p, report, seen_files):
-                for name, data in _sources(f, report, earliest, latest):
-                    events = read_file(f, report, **options) if data is None else \
-                        read_data(name, data, report, **options)
-                    if seen_ids is not None:
-                        events = _unique(events, seen_ids, report)
-                    report.events += store.add(events)
-                    if progress is not None:
-                        progress(report)
+        sources = [(name, f, data) for p in paths for f in find_files(p, report, seen_files)
+                   for name, data in _sources(f, report, earliest, latest)]
+        from . import load_workers
+        n = load_workers.workers()
+        parts = load_workers.plan(sources, n) if seen_ids is None and hasattr(store, "merge") else None
+        if parts:
+            _load_in_workers(parts, store, report, options, decorate, n, progress)
+        else:
+            for name, f, data in sources:
+                events = read_file(f, report, decorate=decorate, **options) if data is None else \
+                    read_data(name, data, report, decorate=decorate, **options)
+                if seen_ids is not None:
+                    events = _unique(events, seen_ids, report)
+                report.events += store.add(events)
+                if progress is not None:
+                    progress(report)
     finally:
         if was_enabled:
             gc.enable()
         # Loaded events live as long as the engine: keep them out of later collections.
         gc.freeze()
     return report
+
+
+def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, n: int, progress) -> None:
+    """Parts parsed in worker processes, taken by the store in load order; the NDJSON files
+    split into ranges are read here meanwhile (the store keeps their text once)."""
+    from . import load_workers
+    answers = load_workers.results(parts, options, n)
+    whole: dict[str, bytes] = {}
+    for kind, name, path, a, b in parts:
+        if kind == "range" and path not in whole:
+            whole[path] = load_workers.read_whole(path)
+    for (kind, name, path, a, b), (part, done) in zip(parts, answers):
+        report.events += store.merge(part, decorate, whole.get(path), a if kind == "range" else 0)
+        done.events = 0
+        report.merge(done)
+        if progress is not None:
+            progress(report)

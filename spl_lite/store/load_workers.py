@@ -1,0 +1,151 @@
+"""Loading on every core: worker processes (``python -m`` this module, so nothing of the
+caller's program is imported again) parse files, or line ranges of one large NDJSON file, into
+columnar parts, which the engine's store takes in load order.
+
+A part is what a store built in the worker holds: offsets, times, origins, the columns made
+at load, and the text it copied (a range of an NDJSON file is not sent back: the engine reads
+that file itself, in parallel with the workers). Reports come back per part and are merged in
+load order, so problems read the same, with the same file and line, as from one process.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from .. import limits
+from .files import FileProblem, read_file_bytes
+from .loader import LoadReport, Origins, _read_ndjson, read_data, read_file
+
+PARALLEL_BYTES = 32 << 20  # less than this in all is loaded in the engine's own process
+RANGE_BYTES = 96 << 20  # an NDJSON file larger than this is split into line ranges
+_COUNT_CHUNK = 64 << 20
+
+
+def workers() -> int:
+    return max(1, min(limits.current().load_workers, os.cpu_count() or 1))
+
+
+def plan(sources: list[tuple[str, Path, bytes | None]], n_workers: int) -> list[tuple] | None:
+    """Parts to load in workers, in load order, or None when one process is as good."""
+    sizes = [len(data) if data is not None else _size(path) for _, path, data in sources]
+    if n_workers < 2 or sum(sizes) < PARALLEL_BYTES or (len(sources) < 2 and sizes[0] < RANGE_BYTES):
+        return None
+    parts = []
+    for (name, path, data), size in zip(sources, sizes):
+        if data is None and size >= RANGE_BYTES and _plain_ndjson(path):
+            cuts = _cuts(path, size, n_workers * 2)
+            parts += [("range", name, str(path), a, b) for a, b in zip(cuts, cuts[1:])]
+        else:
+            parts.append(("file" if data is None else "member", name, str(path), data, None))
+    return parts
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _plain_ndjson(path: Path) -> bool:
+    """Uncompressed, one JSON object per line (its first line is one and more follows)."""
+    from .loader import _ndjson
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    return head[:2] != b"\x1f\x8b" and head[:3] != b"BZh" and head.lstrip()[:1] == b"{" and \
+        b"\n" in head and _ndjson(head.lstrip())
+
+
+def _cuts(path: Path, size: int, pieces: int) -> list[int]:
+    """Offsets that split the file into about ``pieces`` ranges, each starting a line."""
+    cuts = [0]
+    with open(path, "rb") as f:
+        for i in range(1, pieces):
+            f.seek(size * i // pieces)
+            f.readline()
+            at = f.tell()
+            if cuts[-1] < at < size:
+                cuts.append(at)
+    return cuts + [size]
+
+
+def results(parts, options: dict, n_workers: int):
+    """(exported store, report) of each part in load order; part i is read by worker i mod n,
+    so reading the workers' answers in load order never waits on a full pipe."""
+    procs = []
+    for w in range(n_workers):
+        proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        proc.stdin.write(pickle.dumps((parts[w::n_workers], options, limits.current())))
+        proc.stdin.close()
+        procs.append(proc)
+    try:
+        for i in range(len(parts)):
+            yield pickle.load(procs[i % n_workers].stdout)
+    except EOFError:
+        raise RuntimeError("a loading worker stopped") from None
+    finally:
+        for proc in procs:
+            proc.stdout.close()
+            if proc.wait() != 0 and proc.returncode > 0:
+                raise RuntimeError(f"a loading worker stopped (exit code {proc.returncode})")
+
+
+def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
+    """In a worker: one part loaded into a store of its own, exported."""
+    from .memory import EventStore
+    limits.set_current(lim)
+    kind, name, path, a, b = part
+    report = LoadReport()
+    store = EventStore()
+    try:
+        if kind == "range":
+            data, first_line = _read_range(path, a, b)
+            report.bytes += len(data)
+            report.files += a == 0
+            origins = Origins(name, options["sourcetype"], options["index"], options["host"])
+            store.add(_read_ndjson(data, name, report, origins, first_line))
+            report.events = len(store)
+            return store.export(data), report
+        if kind == "file":
+            store.add(read_file(Path(path), report, **options))
+        else:
+            store.add(read_data(name, a, report, **options))
+    except (FileProblem, OSError) as e:
+        report.errors.append(f"{name}: {e}")
+        report.bad_files += 1
+    report.events = len(store)
+    return store.export(None), report
+
+
+def _read_range(path: str, start: int, end: int) -> tuple[bytes, int]:
+    """The bytes of [start, end) and the number of lines before start."""
+    lines = 0
+    with open(path, "rb") as f:
+        done = 0
+        while done < start:
+            chunk = f.read(min(_COUNT_CHUNK, start - done))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+        f.seek(start)
+        return f.read(end - start), lines
+
+
+def read_whole(path: str) -> bytes:
+    return read_file_bytes(Path(path))
+
+
+def _worker() -> None:
+    parts, options, lim = pickle.loads(sys.stdin.buffer.read())
+    out = sys.stdout.buffer
+    for part in parts:
+        pickle.dump(load_part(part, options, lim), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+if __name__ == "__main__":
+    _worker()

@@ -1,0 +1,52 @@
+"""Loading in worker processes gives what one process gives: the same events in the same order,
+the same problems with the same file and line, the same counts."""
+from __future__ import annotations
+
+import gzip
+import json
+from unittest import mock
+
+import spl_lite
+from spl_lite.store import load_workers
+
+
+def _write_data(tmp_path):
+    lines = []
+    for i in range(400):
+        lines.append(json.dumps({"eventTime": f"2024-03-04T10:{i // 60:02d}:{i % 60:02d}Z", "eventName": f"E{i % 7}",
+                                 "userIdentity": {"userName": f"u{i % 5}"}, "n": i}))
+        if i % 97 == 3:
+            lines.append('{"broken": ')  # a malformed line, reported with its line number
+    (tmp_path / "big.ndjson").write_text("\n".join(lines) + "\n")
+    records = {"Records": [{"eventVersion": "1.08", "eventTime": f"2024-03-05T00:00:{i:02d}Z", "eventName": "R",
+                            "userIdentity": {"type": "Root"}} for i in range(30)]}
+    with gzip.open(tmp_path / "records.json.gz", "wt") as f:
+        json.dump(records, f)
+    (tmp_path / "empty.json").write_text("")
+    return tmp_path
+
+
+def _load(path, workers):
+    e = spl_lite.Engine(now=1710000000, limits={"load_workers": workers})
+    report = e.load(path)
+    rows = e.search("index=main | table _time eventName userIdentity.userName user n _raw source").rows
+    return report, rows
+
+
+def test_workers_load_what_one_process_loads(tmp_path):
+    data = _write_data(tmp_path)
+    one_report, one_rows = _load(data, 1)
+    with mock.patch.object(load_workers, "PARALLEL_BYTES", 1), mock.patch.object(load_workers, "RANGE_BYTES", 4096):
+        assert load_workers.plan([("big", data / "big.ndjson", None)], 2)[0][0] == "range"
+        two_report, two_rows = _load(data, 2)
+    assert two_rows == one_rows
+    assert len(one_rows) == 430
+    for field in ("files", "events", "errors", "bad_lines", "bad_files", "bytes", "skipped_files"):
+        assert getattr(two_report, field) == getattr(one_report, field), field
+    assert [e.split("/")[-1] for e in two_report.errors] == [
+        f"big.ndjson:{n}: malformed JSON (unexpected end of data)" for n in (5, 103, 201, 299, 397)]
+
+
+def test_small_loads_stay_in_one_process(tmp_path):
+    data = _write_data(tmp_path)
+    assert load_workers.plan([("big", data / "big.ndjson", None)], 2) is None
