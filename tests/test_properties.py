@@ -194,6 +194,10 @@ COLUMN_QUERIES = [
     "index=main | streamstats count as n by f | where n>=2 | table f g n",
     "index=main | streamstats current=f count by f, g | table f g count",
     "index=main | streamstats count as f | stats max(f)",
+    "index=main | sort 0 g, -_time | head 3 | table _time f g",
+    "index=main | sort 0 -f | head 0 | table f",
+    "index=main | sort 2 -f, g | eventstats count as n by f | head 1 | table f g n",
+    "index=main | head 4 | sort 0 f | head 2 | table f g",
 ]
 
 

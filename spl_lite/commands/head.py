@@ -8,6 +8,7 @@ from typing import ClassVar
 from .. import limits
 from ..runtime.expressions import compile_expr
 from ..syntax import ast
+from ..executors.columnar import head_selection
 from .base import Command, Kind, to_bool, to_int, words
 
 
@@ -51,6 +52,13 @@ class HeadCommand(Command):
         test = compile_expr(self.expr, env, "head") if self.expr is not None else None
 
         def run(events, ctx):
+            if test is None:
+                columns = head_selection(events, max(limit, 0))
+                if columns is not None:
+                    return columns
+            return by_event(events)
+
+        def by_event(events):
             taken = 0
             for ev in events:
                 if taken >= limit:

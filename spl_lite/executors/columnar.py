@@ -143,7 +143,7 @@ def eventstats_selection(events, by, aggs, specs) -> Selection | None:
         codes = np.full(len(sel), -1, dtype=np.int32)
         codes[rows] = made[group] if len(rows) else codes[rows]
         extra[spec.column] = Column(codes, enc.values)
-    return Selection(sel.store, sel.positions, _with(sel.fields, extra), extra)
+    return Selection(sel.store, sel.positions, _with(sel.fields, extra), extra, sel.everything)
 
 
 def streamstats_selection(events, by, aggs, specs, current: bool) -> Selection | None:
@@ -202,10 +202,8 @@ def sort_selection(events, keys, key_functions, limit: int) -> Selection | None:
         if col is None:
             return None
         ranks.append(_rank(col, key_functions[mode], desc))
-    order = np.lexsort(ranks[::-1]) if ranks else np.arange(len(sel))
-    if limit:
-        order = order[:limit]
-    return sel.take(order)
+    ordered = sel.sorted_by(ranks) if ranks else sel
+    return ordered.first(limit) if limit else ordered
 
 
 def dedup_selection(events, fields, count: int, keepempty: bool) -> Selection | None:
@@ -231,8 +229,9 @@ def dedup_selection(events, fields, count: int, keepempty: bool) -> Selection | 
 
 
 def head_selection(events, limit: int) -> Selection | None:
+    """head N of a selection, the first N of a pending sort worked out alone."""
     sel = selection(events)
-    return None if sel is None else sel.take(slice(0, limit))
+    return None if sel is None else sel.first(limit)
 
 
 def overlay(base: Column | None, top: Column) -> Column:
@@ -251,7 +250,7 @@ def write_columns(sel: Selection, made: dict) -> Selection:
     extra = dict(sel.extra)
     for name, col in made.items():
         extra[name] = overlay(sel.column(name) if name in sel.extra else None, col)
-    return Selection(sel.store, sel.positions, _with(sel.fields, made), extra)
+    return Selection(sel.store, sel.positions, _with(sel.fields, made), extra, sel.everything)
 
 
 def rex_selection(events, field: str, found_of) -> Selection | None:

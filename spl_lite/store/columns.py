@@ -98,6 +98,9 @@ def merge(parts: list[tuple[np.ndarray, list]]) -> Column:
     return Column(np.concatenate(out) if out else np.zeros(0, np.int32), enc.values)
 
 
+_DENSE = 1 << 22  # combined keys below this are grouped by counting, not by sorting
+
+
 def group_keys(code_arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense group numbers for the rows' tuples of codes, and the first row of each group.
 
@@ -107,9 +110,21 @@ def group_keys(code_arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.nd
     if not code_arrays:
         return np.zeros(n, np.int64), np.zeros(min(n, 1), np.int64)
     key = code_arrays[0].astype(np.int64) + 1
+    size = int(key.max(initial=0)) + 1
     for codes in code_arrays[1:]:
         width = int(codes.max(initial=NULL)) + 2
-        _, key = np.unique(key, return_inverse=True)
-        key = key.astype(np.int64) * width + (codes.astype(np.int64) + 1)
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), first
+        if size * width > _DENSE:
+            _, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1).astype(np.int64)
+            size = int(key.max(initial=0)) + 1
+        key = key * width + (codes.astype(np.int64) + 1)
+        size *= width
+    if size > _DENSE:
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        return inverse.reshape(-1), first
+    seen = np.full(size, n, dtype=np.int64)
+    np.minimum.at(seen, key, np.arange(n, dtype=np.int64))
+    present = np.nonzero(seen < n)[0]
+    dense = np.zeros(size, dtype=np.int64)
+    dense[present] = np.arange(len(present))
+    return dense[key], seen[present]

@@ -106,7 +106,7 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
             report.bytes += len(data)
             report.files += a == 0
             origins = Origins(name, options["sourcetype"], options["index"], options["host"])
-            store.add(_read_ndjson(data, name, report, origins, first_line))
+            store.add(_read_ndjson(data, name, report, origins, first_line, options.get("wanted")))
             report.events = len(store)
             return store.export(data), report
         if kind == "file":

@@ -153,7 +153,7 @@ def _records_of(doc) -> list | None:
 
 
 def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: str,
-              host: str, decorate=None) -> Iterator[dict]:
+              host: str, decorate=None, wanted=None) -> Iterator[dict]:
     name = str(path)
     try:
         data = read_file_bytes(path)
@@ -165,12 +165,14 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
         report.errors.append(f"{name}: cannot read ({e.strerror or e})")
         report.bad_files += 1
         return
-    yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate)
+    yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate,
+                         wanted=wanted)
 
 
 def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | None, index: str,
-              host: str, decorate=None) -> Iterator[dict]:
-    """The events in one file's (decompressed) bytes."""
+              host: str, decorate=None, wanted=None) -> Iterator[dict]:
+    """The events in one file's (decompressed) bytes; with ``wanted``, only those whose text
+    holds every one of those texts (in any case)."""
     report.bytes += len(data)
     text = data.lstrip()
     if not text:
@@ -207,6 +209,8 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                         raw = orjson.dumps(rec)
                     except orjson.JSONEncodeError:  # nested deeper than orjson writes
                         raw = dumps_deep(rec)
+                    if wanted and not all(w in raw.lower() for w in wanted):
+                        continue
                     yield make_event(rec, raw, origins)
                 return
             if type(doc) is dict and b"\n{" not in text.rstrip():
@@ -214,7 +218,7 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                 yield make_event(doc, text.strip(), origins)
                 return
     report.files += 1
-    yield from _read_ndjson(data, name, report, origins)
+    yield from _read_ndjson(data, name, report, origins, wanted=wanted)
 
 
 def _ndjson(text: bytes) -> bool:
@@ -252,13 +256,17 @@ def _element_event(piece: bytes, number: int, name: str, report, origins: Origin
     return make_event(rec, piece, origins)
 
 
-def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0) -> Iterator[dict]:
+def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0,
+                 wanted: list[bytes] | None = None) -> Iterator[dict]:
     """One event a line. _raw stays in the file's buffer, kept once: each event holds only
-    the offset of its line, which saves a copy of every line while loading."""
-    loads = orjson.loads
+    the offset of its line, which saves a copy of every line while loading. With ``wanted``
+    (a one-shot search's texts), only the lines holding all of them are parsed."""
+    origins.buffer = data
+    if wanted:
+        yield from _wanted_lines(data, name, report, origins, first_line, wanted)
+        return
     view = memoryview(data)
     find = data.find
-    origins.buffer = data
     pos, size, lineno = 0, len(data), first_line
     while pos < size:
         end = find(b"\n", pos)
@@ -275,22 +283,40 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: i
                 lineno += data.count(b"\n", pos, nxt)
                 pos = nxt
             continue
+        ev = _line_event(data, view, start, end, lineno, name, report, origins)
+        if ev is not None:
+            yield ev
+
+
+def _wanted_lines(data: bytes, name: str, report, origins: Origins, first_line: int, wanted) -> Iterator[dict]:
+    from .prefilter import candidate_lines
+    view = memoryview(data)
+    at, lineno = 0, first_line + 1
+    for start, end in candidate_lines(data, wanted):
+        lineno += data.count(b"\n", at, start)
+        at = start
+        ev = _line_event(data, view, start, end, lineno, name, report, origins)
+        if ev is not None:
+            yield ev
+
+
+def _line_event(data: bytes, view, start: int, end: int, lineno: int, name: str, report, origins):
+    try:
+        rec = orjson.loads(view[start:end])
+    except orjson.JSONDecodeError:
+        if not data[start:end].strip():
+            return None
         try:
-            rec = loads(view[start:end])
-        except orjson.JSONDecodeError:
-            if not data[start:end].strip():
-                continue
-            try:
-                rec = loads_tolerant(data[start:end])
-            except ValueError as e2:
-                report.errors.append(f"{name}:{lineno}: {e2}")
-                report.bad_lines += 1
-                continue
-        if type(rec) is not dict:
-            report.errors.append(f"{name}:{lineno}: not a JSON object")
+            rec = loads_tolerant(data[start:end])
+        except ValueError as e2:
+            report.errors.append(f"{name}:{lineno}: {e2}")
             report.bad_lines += 1
-            continue
-        yield make_event(rec, start, origins)
+            return None
+    if type(rec) is not dict:
+        report.errors.append(f"{name}:{lineno}: not a JSON object")
+        report.bad_lines += 1
+        return None
+    return make_event(rec, start, origins)
 
 
 _NOT_BLANK = re.compile(rb"[^\s]")
@@ -331,7 +357,8 @@ def _unique(events, seen: set, report: LoadReport):
 
 def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "main",
                host: str = "localhost", decorate=None, earliest=None, latest=None,
-               seen_ids: set | None = None, seen_files: set | None = None, progress=None) -> LoadReport:
+               seen_ids: set | None = None, seen_files: set | None = None, progress=None,
+               wanted: list[bytes] | None = None) -> LoadReport:
     """Load files into the store; returns what was loaded, skipped and reported.
 
     ``earliest``/``latest`` skip S3-layout files whose day is outside that range; ``seen_ids``
@@ -342,7 +369,7 @@ def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "mai
     report = LoadReport()
     was_enabled = gc.isenabled()
     gc.disable()
-    options = dict(sourcetype=sourcetype, index=index, host=host)
+    options = dict(sourcetype=sourcetype, index=index, host=host, wanted=wanted)
     try:
         sources = [(name, f, data) for p in paths for f in find_files(p, report, seen_files)
                    for name, data in _sources(f, report, earliest, latest)]

@@ -272,7 +272,7 @@ class EventStore:
         if tr.earliest is not None:
             hi = int(np.searchsorted(self._neg_key, -tr.earliest, side="right"))
         positions = search_columns.select(self, request, lo, max(lo, hi))
-        return Selection(self, positions, request.fields)
+        return Selection(self, positions, request.fields, everything=len(positions) == self._n)
 
     # -------------------------------------------------------------- columns
     def origin_codes(self) -> np.ndarray:

@@ -40,14 +40,45 @@ def time_list(times: np.ndarray) -> list:
 
 
 class Selection:
-    def __init__(self, store, positions: np.ndarray, fields: frozenset | None, extra: dict | None = None):
+    def __init__(self, store, positions: np.ndarray, fields: frozenset | None, extra: dict | None = None,
+                 everything: bool = False):
         self.store = store
-        self.positions = positions
+        self._positions = positions
+        self._sort_keys: list | None = None  # a sort not yet done: rank arrays, first key first
+        self.everything = everything  # every event in store order: columns need no copy
         self.fields = fields
         self.extra = extra or {}  # fields commands wrote, a column per selected event
 
     def __len__(self) -> int:
-        return len(self.positions)
+        return len(self._positions)
+
+    @property
+    def positions(self) -> np.ndarray:
+        if self._sort_keys is not None:
+            order = np.lexsort(self._sort_keys[::-1])
+            self._sort_keys = None
+            self._positions = self._positions[order]
+            self.extra = {n: c.take(order) for n, c in self.extra.items()}
+            self.everything = False
+        return self._positions
+
+    def sorted_by(self, keys: list) -> "Selection":
+        """This selection in the order of the rank arrays (missing values ranked last by the
+        caller), stable; the order is worked out when rows are read, or only for the first N
+        when a head takes them."""
+        out = Selection(self.store, self.positions, self.fields, dict(self.extra))
+        out._sort_keys = keys
+        return out
+
+    def first(self, n: int) -> "Selection":
+        if self._sort_keys is None or n >= len(self):
+            return self.take(slice(0, n))
+        keys = self._sort_keys
+        threshold = np.partition(keys[0], n - 1)[n - 1] if n > 0 else keys[0].min(initial=0) - 1
+        candidates = np.nonzero(keys[0] <= threshold)[0]
+        order = candidates[np.lexsort([k[candidates] for k in keys[::-1]])][:n]
+        return Selection(self.store, self._positions[order], self.fields,
+                         {name: c.take(order) for name, c in self.extra.items()})
 
     def __iter__(self):
         return self._rows()
@@ -58,7 +89,7 @@ class Selection:
         if top is not None and (top.codes >= 0).all():
             return top
         col = self.store.column(name)
-        base = None if col is None else col.take(self.positions)
+        base = None if col is None else col if self.everything else col.take(self.positions)
         if top is None:
             return base
         from ..executors.columnar import overlay
@@ -69,7 +100,7 @@ class Selection:
         return {n: self.column(n) for n in names}
 
     def times(self) -> np.ndarray:
-        return self.store.times()[self.positions]
+        return self.store.times() if self.everything else self.store.times()[self.positions]
 
     def take(self, index) -> "Selection":
         return Selection(self.store, self.positions[index], self.fields,

@@ -1,0 +1,62 @@
+"""The text every event of a one-shot search must hold, looked for in a file's bytes before
+any line is parsed: `spl-lite query` never parses or keeps the events that cannot match.
+
+A term gives text only when Splunk's matching implies the event's JSON holds it: a free-text
+term, or field=value on a field as extracted (not one that search-time knowledge works out,
+which may hold text the event does not, such as the add-on's errorCode "success"), with a
+value JSON writes as it is. Case does not matter, as in search.
+"""
+from __future__ import annotations
+
+import re
+
+from ..runtime.search_terms import TIME_MODIFIERS, wildcard_cidr
+from ..runtime.values import METADATA
+from ..syntax import ast
+
+_AS_WRITTEN = re.compile(r"[A-Za-z0-9_.:/@+-]{3,}\Z")  # no character JSON would escape
+
+
+def required_text(terms, defined: set[str]) -> list[bytes]:
+    """Lower-cased texts that every matching event's text holds (ignoring case)."""
+    out = []
+    for t in (terms.terms if isinstance(terms, ast.And) else (terms,) if terms is not None else ()):
+        piece = None
+        if isinstance(t, ast.Keyword) and "*" not in t.text:
+            piece = t.text
+        elif isinstance(t, ast.FieldMatch) and t.op in ("=", "==") and "*" not in t.field + t.value \
+                and t.field not in defined and t.field not in METADATA and not t.field.startswith("_") \
+                and t.field.lower() not in TIME_MODIFIERS and not wildcard_cidr(t.value):
+            piece = t.value
+        if piece is not None and _AS_WRITTEN.match(piece):
+            out.append(piece.lower().encode("ascii"))
+    return out
+
+
+def candidate_lines(data: bytes, wanted: list[bytes]):
+    """(start, end) of each line of NDJSON ``data`` that holds every wanted text, in order."""
+    first, rest = max(wanted, key=len), [w for w in wanted if w is not max(wanted, key=len)]
+    if first.lower() == first.upper():
+        hits = _plain_hits(data, first)
+    else:
+        hits = (m.start() for m in re.finditer(re.escape(first), data, re.IGNORECASE))
+    last_start = -1
+    for at in hits:
+        start = data.rfind(b"\n", 0, at) + 1
+        if start == last_start:
+            continue
+        last_start = start
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        if rest:
+            line = data[start:end].lower()
+            if not all(w in line for w in rest):
+                continue
+        yield start, end
+
+
+def _plain_hits(data: bytes, text: bytes):
+    at = data.find(text)
+    while at >= 0:
+        yield at
+        at = data.find(text, at + len(text))
