@@ -143,23 +143,33 @@ def bench_duckdb(path: Path, fmt: str, hunt_list) -> dict | None:
     return {"load_s": load_s, "hunts": out}
 
 
-def oneshot(path: Path) -> tuple[float, float] | None:
-    """A cold `spl-lite query` and a cold DuckDB process answering the same question."""
+ONESHOT = [  # (spl, the same question in DuckDB SQL over {path})
+    ("eventName=ConsoleLogin additionalEventData.MFAUsed=No | stats count by userIdentity.userName",
+     "SELECT userIdentity.userName, count(*) FROM read_json('{path}', format='newline_delimited') "
+     "WHERE eventName = 'ConsoleLogin' AND additionalEventData.MFAUsed = 'No' GROUP BY 1"),
+    ("sourcetype=aws:cloudtrail | stats count by errorCode | sort - count",
+     "SELECT errorCode, count(*) c FROM read_json('{path}', format='newline_delimited') GROUP BY 1 ORDER BY c DESC"),
+]
+
+
+def oneshot(path: Path) -> list[tuple[str, float, float]]:
+    """A cold `spl-lite query` and a cold DuckDB process answering the same question: one
+    search whose terms the loader looks for in the text, one that reads every event."""
     try:
         import duckdb  # noqa: F401
     except ImportError:
-        return None
-    spl = "sourcetype=aws:cloudtrail errorCode=AccessDenied | stats count by eventName | sort - count"
-    sql = (f"SELECT eventName, count(*) c FROM read_json('{path}', format='newline_delimited') "
-           "WHERE errorCode = 'AccessDenied' GROUP BY 1 ORDER BY c DESC")
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "spl_lite", "query", spl, "--data", str(path)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ours = time.perf_counter() - t
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.sql({sql!r}).fetchall()"], check=True)
-    theirs = time.perf_counter() - t
-    return ours, theirs
+        return []
+    out = []
+    for spl, sql in ONESHOT:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "spl_lite", "query", spl, "--data", str(path)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ours = time.perf_counter() - t
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.sql({sql.format(path=path)!r}).fetchall()"],
+                       check=True)
+        out.append((spl, ours, time.perf_counter() - t))
+    return out
 
 
 def report(n: int, fmt: str, path: Path, spl: dict, duck: dict | None) -> None:
@@ -203,10 +213,9 @@ def main() -> None:
             duck = bench_duckdb(path, fmt, hunt_list)
             report(n, fmt, path, spl, duck)
             if fmt == "ndjson" and not args.no_oneshot:
-                times = oneshot(path)
-                if times:
-                    print(f"one-shot query from a cold process: spl-lite {times[0]:.1f} s, duckdb {times[1]:.1f} s "
-                          f"= {times[0] / times[1]:.1f}x")
+                for spl, ours, theirs in oneshot(path):
+                    print(f"one-shot from a cold process: spl-lite {ours:.1f} s, duckdb {theirs:.1f} s = "
+                          f"{ours / theirs:.1f}x  ({spl[:60]})")
 
 
 if __name__ == "__main__":

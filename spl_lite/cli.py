@@ -140,12 +140,13 @@ def report_problems(reports) -> None:
               "records skipped in all", file=sys.stderr)
 
 
-def load_data(engine: Engine, args, time_range=(None, None)) -> str:
+def load_data(engine: Engine, args, time_range=(None, None), only_for=None) -> str:
     """Load --data (or the sample) into the engine; a sentence saying what was loaded."""
     started = time.perf_counter()
     progress = Progress()
     earliest, latest = time_range
-    reports = [engine.load(d, sourcetype=args.sourcetype, earliest=earliest, latest=latest, progress=progress)
+    reports = [engine.load(d, sourcetype=args.sourcetype, earliest=earliest, latest=latest, progress=progress,
+                           only_for=only_for)
                for d in args.data] if args.data else [engine.load_sample()]
     progress.done()
     report_problems(reports)
@@ -261,7 +262,10 @@ def _main(argv: list[str] | None) -> int:
                 queries.append(e)
         if texts and all(isinstance(q, SplError) for q in queries):
             return _print_results(args, queries)  # nothing to run: the errors now, not after a load
-        loaded = load_data(engine, args, _time_range(queries))
+        # A search run once reads only the lines that hold its terms (no store for other searches).
+        once = queries[0] if args.command in ("query", "run") and len(queries) == 1 and \
+            not isinstance(queries[0], SplError) else None
+        loaded = load_data(engine, args, _time_range(queries), once)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
         print(f"spl-lite: {e}", file=sys.stderr)
         return 2

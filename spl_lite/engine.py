@@ -76,6 +76,16 @@ class Query:
         _, tr = compile_search(first.terms, _Env(self.engine, now, self.expanded, validating=True), leading=True)
         return tr.earliest, tr.latest
 
+    def required_text(self) -> list[bytes]:
+        """Texts (lower case) that every event this search can return holds; none when the
+        search may read other events (a subsearch) or names no such term."""
+        from .store.prefilter import mentions_subsearch, required_text
+        first = self.commands[0] if self.commands else None
+        if not isinstance(first, SearchCommand) or not first.leading or mentions_subsearch(self.commands):
+            return []
+        defined = set().union(*(k.fields for k in self.engine.knowledge.values()))
+        return required_text(first.terms, defined)
+
     def command_text(self, command) -> str:
         span = command.span
         text = self.expanded[span.start:span.end].strip() if span else command.name
@@ -141,21 +151,28 @@ class Engine:
     # -------------------------------------------------------------- data
     @limits_module.within(lambda engine: engine.limits)
     def load(self, path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
-             earliest: float | None = None, latest: float | None = None, progress=None) -> LoadReport:
+             earliest: float | None = None, latest: float | None = None, progress=None,
+             only_for: "Query | None" = None) -> LoadReport:
         """Load a file, a directory (recursively), a zip or a glob of JSON event files.
 
         With ``earliest``/``latest`` (epoch), files in CloudTrail's S3 layout whose day lies
         outside that range are not read; ``progress(report)`` is called after each file.
-        A dataset made by ``spl-lite ingest`` is searched where it lies, by a SQL engine.
+        With ``only_for`` (a search to be run once, as `spl-lite query` does), only events whose
+        text holds that search's literal terms are parsed and kept; the engine then answers
+        that search only. A dataset made by ``spl-lite ingest`` is searched where it lies.
         """
         dataset = read_dataset(Path(path)) if Path(path).is_dir() else None
         if dataset is not None:
             return self._attach(Path(path), dataset)
         if getattr(self.executor, "dataset", None) is not None:
             raise SplError("An engine searches one ingested dataset, and no events loaded besides it.")
+        wanted = only_for.required_text() if only_for is not None and self.executor.name == "memory" else None
+        if wanted:
+            self.store.partial = True  # "no event has field x" would not be known any more
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
-                            seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress)
+                            seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress,
+                            wanted=wanted)
         self.store.finish()  # order newest first now: it is part of loading, not of a search
         self.load_report.merge(report)
         return report

@@ -37,7 +37,8 @@ class MemoryExecutor:
         except SplError as e:
             raise e.with_query(query.expanded) from None
         result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
-        warnings.extend(field_warnings(query.commands, engine.store))
+        if not engine.store.partial:
+            warnings.extend(field_warnings(query.commands, engine.store))
         if timing:
             # Each clock includes the commands before it; take those away.
             inclusive = [c.seconds for c in clocks]

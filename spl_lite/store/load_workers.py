@@ -102,11 +102,15 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
     store = EventStore()
     try:
         if kind == "range":
-            data, first_line = _read_range(path, a, b)
+            with open(path, "rb") as f:
+                f.seek(a)
+                data = f.read(b - a)
             report.bytes += len(data)
             report.files += a == 0
             origins = Origins(name, options["sourcetype"], options["index"], options["host"])
-            store.add(_read_ndjson(data, name, report, origins, first_line, options.get("wanted")))
+            store.add(_read_ndjson(data, name, report, origins, 0, options.get("wanted")))
+            if report.errors:
+                report.errors = _renumbered(report.errors, name, _lines_before(path, a))
             report.events = len(store)
             return store.export(data), report
         if kind == "file":
@@ -120,19 +124,27 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
     return store.export(None), report
 
 
-def _read_range(path: str, start: int, end: int) -> tuple[bytes, int]:
-    """The bytes of [start, end) and the number of lines before start."""
+def _lines_before(path: str, offset: int) -> int:
     lines = 0
     with open(path, "rb") as f:
-        done = 0
-        while done < start:
-            chunk = f.read(min(_COUNT_CHUNK, start - done))
+        while offset > 0:
+            chunk = f.read(min(_COUNT_CHUNK, offset))
             if not chunk:
                 break
             lines += chunk.count(b"\n")
-            done += len(chunk)
-        f.seek(start)
-        return f.read(end - start), lines
+            offset -= len(chunk)
+    return lines
+
+
+def _renumbered(errors: list[str], name: str, lines: int) -> list[str]:
+    """Problems found in a range, with line numbers counted from the file's start (the lines
+    before the range are counted only when there is a problem to report)."""
+    out = []
+    for e in errors:
+        number, sep, rest = e[len(name) + 1:].partition(":")
+        out.append(f"{name}:{int(number) + lines}:{rest}" if e.startswith(name + ":") and sep and
+                   number.isdigit() else e)
+    return out
 
 
 def read_whole(path: str) -> bytes:

@@ -243,17 +243,24 @@ def _read_elements(text: bytes, start: int, name: str, report, origins: Origins)
 
 
 def _element_event(piece: bytes, number: int, name: str, report, origins: Origins):
-    try:
-        rec = loads_tolerant(piece)
-    except ValueError as e:
-        report.errors.append(f"{name}: record {number}: {e}")
-        report.bad_lines += 1
-        return None
+    return _record_event(piece, None, f"{name}: record {number}", piece, report, origins)
+
+
+def _record_event(text: bytes, rec, where: str, raw, report, origins: Origins):
+    """The event of one record (parsed from ``text`` unless ``rec`` is given), or None with
+    the problem reported at ``where`` (file and line or record number)."""
+    if rec is None:
+        try:
+            rec = loads_tolerant(text)
+        except ValueError as e:
+            report.errors.append(f"{where}: {e}")
+            report.bad_lines += 1
+            return None
     if type(rec) is not dict:
-        report.errors.append(f"{name}: record {number}: not a JSON object")
+        report.errors.append(f"{where}: not a JSON object")
         report.bad_lines += 1
         return None
-    return make_event(rec, piece, origins)
+    return make_event(rec, raw, origins)
 
 
 def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0,
@@ -289,6 +296,8 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: i
 
 
 def _wanted_lines(data: bytes, name: str, report, origins: Origins, first_line: int, wanted) -> Iterator[dict]:
+    """The events of the lines holding every wanted text; each line's text is copied, so the
+    file's bytes need not be kept for the few events a one-shot search keeps."""
     from .prefilter import candidate_lines
     view = memoryview(data)
     at, lineno = 0, first_line + 1
@@ -297,6 +306,7 @@ def _wanted_lines(data: bytes, name: str, report, origins: Origins, first_line: 
         at = start
         ev = _line_event(data, view, start, end, lineno, name, report, origins)
         if ev is not None:
+            ev[RAW] = data[start:end]
             yield ev
 
 
@@ -306,17 +316,8 @@ def _line_event(data: bytes, view, start: int, end: int, lineno: int, name: str,
     except orjson.JSONDecodeError:
         if not data[start:end].strip():
             return None
-        try:
-            rec = loads_tolerant(data[start:end])
-        except ValueError as e2:
-            report.errors.append(f"{name}:{lineno}: {e2}")
-            report.bad_lines += 1
-            return None
-    if type(rec) is not dict:
-        report.errors.append(f"{name}:{lineno}: not a JSON object")
-        report.bad_lines += 1
-        return None
-    return make_event(rec, start, origins)
+        rec = None
+    return _record_event(data[start:end], rec, f"{name}:{lineno}", start, report, origins)
 
 
 _NOT_BLANK = re.compile(rb"[^\s]")
@@ -402,7 +403,7 @@ def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, 
     answers = load_workers.results(parts, options, n)
     whole: dict[str, bytes] = {}
     for kind, name, path, a, b in parts:
-        if kind == "range" and path not in whole:
+        if kind == "range" and path not in whole and not options.get("wanted"):
             whole[path] = load_workers.read_whole(path)
     for (kind, name, path, a, b), (part, done) in zip(parts, answers):
         report.events += store.merge(part, decorate, whole.get(path), a if kind == "range" else 0)

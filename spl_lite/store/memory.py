@@ -68,6 +68,7 @@ class EventStore:
         self._has: dict[str, bool] = {}
         self._sorted = True
         self._by_buffer: list | None = None
+        self.partial = False  # loaded for one search only: lines without its terms were not read
 
     def __len__(self) -> int:
         return self._n

@@ -1,0 +1,62 @@
+"""A search run once reads only the lines holding its literal terms, and answers exactly as
+when everything is loaded."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import spl_lite
+from spl_lite.cli import main
+
+SEARCHES = [
+    ("eventName=ConsoleLogin additionalEventData.MFAUsed=No | stats count by userIdentity.userName",
+     [b"consolelogin"]),
+    ('"203.0.113.45" | table eventName', [b"203.0.113.45"]),
+    ("EVENTNAME=consolelogin | stats count", [b"consolelogin"]),  # no such field: nothing matches either way
+    ("eventname=x OR eventName=ConsoleLogin | stats count", []),  # an OR: no single text is required
+    ("errorCode=success | stats count", []),  # the add-on works errorCode out: "success" is not in the text
+    ("user=bstoll | stats count", []),  # a calculated field
+    ("sourcetype=aws:cloudtrail eventName=Get* | stats count", []),  # wildcards, metadata
+    ("eventName=ConsoleLogin | append [search eventName=GetObject] | stats count by eventName", []),
+    ("src_ip=203.0.113.45 | stats count", []),  # an alias of sourceIPAddress
+    ("userIdentity.userName=web_admin errorCode=AccessDenied | stats count", [b"web_admin"]),
+]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    e = spl_lite.Engine()
+    e.load_sample()
+    lines = [json.dumps(json.loads(ev)) for ev in (r["_raw"] for r in e.search("index=main | table _raw").rows)]
+    lines.insert(5, '{"eventName": "ConsoleLogin", broken')  # holds a term: reported with its line
+    path = tmp_path_factory.mktemp("pre") / "ct.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("search,texts", SEARCHES, ids=[s for s, _ in SEARCHES])
+def test_the_texts_a_search_requires(search, texts):
+    assert spl_lite.Engine().compile(search).required_text() == texts
+
+
+@pytest.mark.parametrize("search,texts", SEARCHES, ids=[s for s, _ in SEARCHES])
+def test_loading_for_one_search_gives_its_answer(data, search, texts):
+    full = spl_lite.Engine(now=1710000000)
+    full.load(data)
+    once = spl_lite.Engine(now=1710000000)
+    query = once.compile(search)
+    report = once.load(data, only_for=query)
+    assert query.run().rows == full.search(search).rows
+    if texts:
+        assert report.events < len(full.store)
+    if texts == [b"consolelogin"]:
+        assert [e.split("/")[-1] for e in report.errors] == ["ct.ndjson:6: malformed JSON (unexpected character, expected a string key)"]
+
+
+def test_the_cli_runs_a_query_on_the_lines_that_hold_its_terms(data, capsys):
+    assert main(["query", "eventName=ConsoleLogin | stats count", "--data", str(data)]) == 0
+    out = capsys.readouterr().out
+    full = spl_lite.Engine()
+    full.load(data)
+    assert f"{full.search('eventName=ConsoleLogin | stats count').rows[0]['count']}" in out
