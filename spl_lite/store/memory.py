@@ -69,6 +69,7 @@ class EventStore:
         self._sorted = True
         self._by_buffer: list | None = None
         self.partial = False  # loaded for one search only: lines without its terms were not read
+        self._escapes: bool | None = None  # whether any text holds a \u escape
 
     def __len__(self) -> int:
         return self._n
@@ -122,6 +123,7 @@ class EventStore:
         self._catalog = None
         self._has = {}
         self._by_buffer = None
+        self._escapes = None
         return self._n - before
 
     # -------------------------------------------------------------- loading in workers
@@ -173,7 +175,7 @@ class EventStore:
             if isinstance(enc, Encoder):
                 enc.pad(self._n)
         self._sorted = part["n"] == 0
-        self._columns, self._catalog, self._has, self._by_buffer = {}, None, {}, None
+        self._columns, self._catalog, self._has, self._by_buffer, self._escapes = {}, None, {}, None, None
         return part["n"]
 
     def _encoder(self, name: str) -> Encoder:
@@ -402,7 +404,7 @@ class EventStore:
                     if checked >= _FIELD_CHECKS:
                         break
                 else:
-                    if not any(b"\\u" in buffer for buffer in self._buffers):
+                    if not self._escapes:
                         return False
         col = self.column(field)
         return bool((col.codes >= 0).any())
@@ -422,7 +424,9 @@ class EventStore:
         key = self._key_text(field)
         if key is None:
             return True
-        return any(key in buffer or b"\\u" in buffer for buffer in self._buffers)
+        if self._escapes is None:
+            self._escapes = any(b"\\u" in buffer for buffer in self._buffers)
+        return self._escapes or any(key in buffer for buffer in self._buffers)
 
     def _events_holding(self, text: bytes):
         """Store positions of events whose text holds the bytes, in the order found."""

@@ -88,12 +88,25 @@ class Selection:
         top = self.extra.get(name)
         if top is not None and (top.codes >= 0).all():
             return top
-        col = self.store.column(name)
-        base = None if col is None else col if self.everything else col.take(self.positions)
+        if top is not None and (top.codes < 0).sum() * 10 < len(self) and self.store.cached_column(name) is None:
+            base = self._read(name, np.nonzero(top.codes < 0)[0])  # a few events keep their own value
+        else:
+            col = self.store.column(name)
+            base = None if col is None else col if self.everything else col.take(self.positions)
         if top is None:
             return base
         from ..executors.columnar import overlay
         return overlay(base, top)
+
+    def _read(self, name: str, rows: np.ndarray):
+        """A column of the field read from the events at these rows only (null elsewhere)."""
+        from .columns import Column, Encoder
+        get = field_getter(name)
+        enc = Encoder()
+        codes = np.full(len(self), -1, dtype=np.int32)
+        positions = self.positions
+        codes[rows] = [enc.code(get(self.store.event(int(positions[r])))) for r in rows.tolist()]
+        return Column(codes, enc.values)
 
     def columns(self, names) -> dict:
         self.store.columns([n for n in names if n not in self.extra])  # built in one pass
