@@ -68,8 +68,9 @@ def _row(i: int, fields: dict, display: dict) -> dict:
     return row
 
 
-def field_warnings(commands, store) -> list[str]:
-    """A warning for each field the query names that no event has, but one differing in case does."""
+def field_warnings(commands, store, rows=()) -> list[str]:
+    """A warning for each field the query names that no event has, but one differing in case does.
+    A field that the results hold exists: no event needs to be looked at for it."""
     read: set[str] = set()
     made: set[str] = set()
     for c in commands:
@@ -77,6 +78,11 @@ def field_warnings(commands, store) -> list[str]:
         made |= c.fields_written()
     candidates = {n for n in read - made if "*" not in n and not n.startswith("_")
                   and n not in ("index", "sourcetype", "source", "host", "earliest", "latest")}
+    if candidates:
+        for row in rows:
+            candidates = {n for n in candidates if row.get(n) is None}
+            if not candidates:
+                break
     missing = sorted(n for n in candidates if not store.has_field(n))
     if not missing:
         return []

@@ -38,7 +38,7 @@ class MemoryExecutor:
             raise e.with_query(query.expanded) from None
         result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
         if not engine.store.partial:
-            warnings.extend(field_warnings(query.commands, engine.store))
+            warnings.extend(field_warnings(query.commands, engine.store, rows))
         if timing:
             # Each clock includes the commands before it; take those away.
             inclusive = [c.seconds for c in clocks]

@@ -70,6 +70,7 @@ class EventStore:
         self._by_buffer: list | None = None
         self.partial = False  # loaded for one search only: lines without its terms were not read
         self._escapes: bool | None = None  # whether any text holds a \u escape
+        self._escaped: dict[int, bool] = {}  # per buffer, when a loading worker found it out
 
     def __len__(self) -> int:
         return self._n
@@ -134,6 +135,7 @@ class EventStore:
         return {"n": self._n, "time": self._time.tobytes(), "buf": self._buf.tobytes(),
                 "start": self._start.tobytes(), "end": self._end.tobytes(), "origin": self._origin.tobytes(),
                 "buffers": [None if b is file_range else b for b in self._buffers],
+                "escaped": [b"\\u" in b for b in self._buffers],
                 "origins": [{k: v for k, v in o.items() if k not in (BUFFER, KNOWLEDGE)} for o in self._origins],
                 "columns": {name: (enc.values, enc.column(self._n).codes) for name, enc in self._raw_columns.items()
                             if isinstance(enc, Encoder)}}
@@ -146,12 +148,13 @@ class EventStore:
             self._raw_columns.pop(name, None)
         self._freeze_copied()
         buffer_ids = []
-        for b in part["buffers"]:
+        for b, escaped in zip(part["buffers"], part["escaped"]):
             b = file_bytes if b is None else b
             known = self._buffer_ids.get(id(b))
             if known is None:
                 known = self._buffer_ids[id(b)] = len(self._buffers)
                 self._buffers.append(b)
+            self._escaped[known] = self._escaped.get(known, False) or escaped
             buffer_ids.append(known)
         origin_ids = []
         for o in part["origins"]:
@@ -425,7 +428,8 @@ class EventStore:
         if key is None:
             return True
         if self._escapes is None:
-            self._escapes = any(b"\\u" in buffer for buffer in self._buffers)
+            self._escapes = any(self._escaped[b] if b in self._escaped else b"\\u" in buffer
+                                for b, buffer in enumerate(self._buffers))
         return self._escapes or any(key in buffer for buffer in self._buffers)
 
     def _events_holding(self, text: bytes):
