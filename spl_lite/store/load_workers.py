@@ -9,6 +9,7 @@ load order, so problems read the same, with the same file and line, as from one 
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import subprocess
@@ -152,6 +153,7 @@ def read_whole(path: str) -> bytes:
 
 
 def _worker() -> None:
+    gc.disable()  # as in the engine's own loading: millions of new objects, none of them cyclic
     parts, options, lim = pickle.loads(sys.stdin.buffer.read())
     out = sys.stdout.buffer
     for part in parts:

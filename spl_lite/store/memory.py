@@ -58,7 +58,8 @@ class EventStore:
         self._origin = array("i")
         self._buffers: list = []
         self._buffer_ids: dict[int, int] = {}
-        self._copied: bytearray | None = None
+        self._copied: list | None = None  # the texts of the open shared buffer, joined when it closes
+        self._copied_len = 0
         self._copied_id = -1
         self._origins: list[dict] = []
         self._origin_ids: dict[int, int] = {}
@@ -106,15 +107,17 @@ class EventStore:
                 if end > raw and buffer[end - 1] == 13:  # \r
                     end -= 1
                 start = raw
+                text, text_start, text_end = buffer, start, end
             else:
-                buffer, b, start, end = self._copy(raw)
+                text, b, start, end = self._copy(raw)
+                text_start, text_end = 0, len(text)
             t = ev.get("_time")
             times.append(float("nan") if t is None else t)
             bufs.append(b)
             starts.append(start)
             ends.append(end)
             origins.append(oc)
-            hot.add(ev, buffer, start, end)
+            hot.add(ev, text, text_start, text_end)
             if len(times) % BATCH == 0:
                 hot.flush(encoders)
         hot.flush(encoders)
@@ -193,20 +196,19 @@ class EventStore:
         Python) is copied into a shared buffer."""
         if type(raw) is str:
             raw = raw.encode("utf-8")
-        if self._copied is None or len(self._copied) > _COPIED_BUFFER:
+        if self._copied is None or self._copied_len > _COPIED_BUFFER:
             self._freeze_copied()
-            self._copied = bytearray()
+            self._copied, self._copied_len = [], 0
             self._copied_id = len(self._buffers)
-            self._buffers.append(self._copied)
-        b = self._copied_id
-        start = len(self._copied)
-        self._copied += raw
-        self._copied += b"\n"
-        return self._copied, b, start, start + len(raw)
+            self._buffers.append(b"")
+        start = self._copied_len
+        self._copied.append(raw)
+        self._copied_len += len(raw) + 1
+        return raw, self._copied_id, start, start + len(raw)
 
     def _freeze_copied(self) -> None:
         if self._copied is not None:
-            self._buffers[self._copied_id] = bytes(self._copied)
+            self._buffers[self._copied_id] = b"\n".join(self._copied + [b""])  # one allocation
             self._copied = None
 
     def _reopen(self) -> None:
