@@ -120,8 +120,8 @@ def duckdb_tables(con, path: Path, fmt: str) -> float:
         con.execute(f"CREATE TABLE raw AS SELECT json::VARCHAR AS line FROM read_json_objects('{path}', "
                     "format='newline_delimited')")
     else:
-        con.execute(f"CREATE TABLE ev AS SELECT unnest(Records, recursive := false) FROM "
-                    f"read_json('{path}/*.json.gz', union_by_name=true, maximum_object_size=2000000000)")
+        con.execute("CREATE TABLE ev AS SELECT unnest(r) FROM (SELECT unnest(Records) AS r FROM "
+                    f"read_json('{path}/*.json.gz', union_by_name=true, maximum_object_size=2000000000))")
         con.execute("CREATE TABLE raw AS SELECT to_json(ev)::VARCHAR AS line FROM ev")
     return time.perf_counter() - t
 

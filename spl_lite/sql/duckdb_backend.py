@@ -2,8 +2,6 @@
 functions registered, lookups as tables."""
 from __future__ import annotations
 
-from ..runtime.values import raw_text, to_number
-from ..runtime.values.event import ORIGIN
 from . import udfs
 
 REGEX_FLAVOUR = "RE2 has no look-around or back-reference"
@@ -19,11 +17,9 @@ def require(module: str, extra: str):
 
 def event_rows(store):
     """(_ord, _time, _raw, index, sourcetype, source, host) of every event, in Splunk's order."""
-    for i, ev in enumerate(store.events()):
-        origin = ev.get(ORIGIN) or {}
-        t = to_number(ev.get("_time"))
-        yield (i, None if t is None else float(t), raw_text(ev), origin.get("index"), origin.get("sourcetype"),
-               origin.get("source"), origin.get("host"))
+    for i, (t, raw, origin) in enumerate(store.texts()):
+        yield (i, None if t is None else float(t), raw.decode("utf-8", "replace"), origin.get("index"),
+               origin.get("sourcetype"), origin.get("source"), origin.get("host"))
 
 
 class DuckDB:

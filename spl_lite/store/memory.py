@@ -251,10 +251,17 @@ class EventStore:
         self._ensure_sorted()
 
     # -------------------------------------------------------------- events
-    def events(self) -> list[Event]:
-        """Every event, newest first, parsed from its text."""
+    def events(self):
+        """Every event, newest first, parsed from its text (one at a time)."""
         self._ensure_sorted()
-        return [self.event(p) for p in range(self._n)]
+        return (self.event(p) for p in range(self._n))
+
+    def texts(self):
+        """(time, text, origin) of every event, newest first, without parsing any."""
+        self._ensure_sorted()
+        origins = self._origins
+        for p, o in enumerate(self._origin.tolist()):
+            yield self.time_of(p), self.raw(p), origins[o]
 
     def time_of(self, p: int):
         t = float(self._time[p])
