@@ -198,6 +198,15 @@ COLUMN_QUERIES = [
     "index=main | sort 0 -f | head 0 | table f",
     "index=main | sort 2 -f, g | eventstats count as n by f | head 1 | table f g n",
     "index=main | head 4 | sort 0 f | head 2 | table f g",
+    "index=main | top limit=2 f",
+    "index=main | top f, g by m{}",
+    "index=main | rare showperc=f g by f",
+    "index=main | top limit=1 useother=t g by f",
+    "index=main | eval h=f.g, k=len(h) | stats count by h, k",
+    "index=main | eval f=if(g=\"b\", null(), f) | table f g",
+    "index=main | eval n=tonumber(f), r=round(n/3, 2), t=if(n>5, 1, 1.0) | table f n r t",
+    "index=main | eval x=mvappend(f, g), y=mvcount(x) | dedup x | table x y",
+    "index=main | eval _time=_time+1, z=upper(g) | table _time z",
 ]
 
 

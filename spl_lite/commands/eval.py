@@ -7,6 +7,7 @@ from typing import ClassVar
 from ..runtime.expressions import compile_expr, is_boolean
 from ..runtime.values import set_field
 from ..syntax import ast
+from ..executors.columnar import eval_selection
 from .base import Command, Kind, writable
 
 
@@ -41,6 +42,10 @@ class EvalCommand(Command):
             compiled.append((a.target, compile_expr(a.expr, env, "eval")))
 
         def run(events, ctx):
+            columns = eval_selection(events, self.assignments, compiled)
+            return columns if columns is not None else by_event(events)
+
+        def by_event(events):
             for ev in events:
                 ev = writable(ev)
                 for target, fn in compiled:

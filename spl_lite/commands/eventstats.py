@@ -8,7 +8,7 @@ from typing import ClassVar
 from .. import limits
 from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
 from ..runtime.values import set_field
-from ..executors.columnar import eventstats_selection, streamstats_selection
+from ..executors.columnar_stats import eventstats_selection, streamstats_selection
 from .base import Command, Kind, to_bool, to_int, to_text, writable
 
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ..runtime.aggregation import compile_aggregates, group_order, key_function, split_stats_items
 from .base import Command, Kind, to_bool, to_text
-from ..executors.columnar import stats_rows
+from ..executors.columnar_stats import stats_rows
 
 
 @dataclass(frozen=True)

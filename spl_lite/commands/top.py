@@ -9,6 +9,7 @@ from typing import ClassVar
 from ..runtime.aggregation import group_keys, group_order
 from ..runtime.values import get_field, values_of
 from ..syntax import ast
+from ..executors.columnar_stats import top_counts
 from .base import Command, Kind, to_bool, to_int, to_text
 
 
@@ -66,18 +67,23 @@ class TopCommand(Command):
                 parts.append(values_of(v))
             return itertools.product(*parts)
 
-        def run(events, ctx):
-            ctx.tabular = True
+        def by_event(events) -> dict:
             groups: dict[tuple, Counter] = {}
             for ev in events:
                 for g in (group_keys(ev, by) if by else [()]):
                     counter = groups.setdefault(g, Counter())
                     for combo in combos(ev):
                         counter[combo] += 1
+            return {g: sorted(c.items(), key=lambda kv: kv[1], reverse=not self.ascending) for g, c in groups.items()}
+
+        def run(events, ctx):
+            ctx.tabular = True
+            groups = top_counts(events, fields, by, self.ascending)
+            if groups is None:
+                groups = by_event(events)
             for g in sorted(groups, key=group_order):
-                counter = groups[g]
-                total = sum(counter.values())
-                ranked = sorted(counter.items(), key=lambda kv: kv[1], reverse=not self.ascending)
+                ranked = groups[g]
+                total = sum(n for _, n in ranked)
                 shown = ranked[:limit] if limit else ranked
                 rest = sum(c for _, c in ranked[len(shown):])
                 rows = list(shown)

@@ -13,6 +13,8 @@ from array import array
 import numpy as np
 
 NULL = -1
+# Fields every event has from its origin (the file it came from), not from its text.
+STORE_METADATA = ("index", "sourcetype", "source", "host")
 # Commands and the leading search use columns when True; tests turn it off to compare the
 # column answers with the event-by-event ones.
 ENABLED = True
@@ -56,6 +58,17 @@ class Column:
         return None if c < 0 else self.values[c]
 
 
+def value_key(v):
+    """What tells values apart: text as itself, anything else by its type and its text (1, 1.0,
+    True and round()'s 1.50 are different values though Python finds them equal)."""
+    t = type(v)
+    if t is str:
+        return v
+    if t is list:
+        return tuple(value_key(x) for x in v)
+    return (t, str(v))
+
+
 class Encoder:
     """Builds a column one value at a time (while loading or in one pass over events)."""
     __slots__ = ("lookup", "values", "codes")
@@ -68,7 +81,7 @@ class Encoder:
     def code(self, v) -> int:
         if v is None:
             return NULL
-        key = tuple(v) if type(v) is list else v
+        key = v if type(v) is str else value_key(v)
         c = self.lookup.get(key)
         if c is None:
             c = self.lookup[key] = len(self.values)

@@ -13,23 +13,20 @@ ScanRequest and gets a Selection, which commands may read a column at a time.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from .columns import NULL, Column, Encoder, columnable
+from .columns import NULL, STORE_METADATA, Column, Encoder, columnable
+from .field_names import FieldNames
+from .parts import WorkerParts
 from .hot import BATCH, HOT_FIELDS, HotExtractor
 from .selection import Selection, parse_raw
 from . import search_columns
 from ..runtime.search_terms import TimeRange
-from ..runtime.values import BODY, BUFFER, KNOWLEDGE, ORIGIN, RAW, Event, field_getter, field_names, \
-    raw_getter
+from ..runtime.values import BODY, BUFFER, ORIGIN, RAW, Event, raw_getter
 
-STORE_METADATA = ("index", "sourcetype", "source", "host")
-KNOWLEDGE_SAMPLE = 2_000
-_FIELD_CHECKS = 1_000  # events parsed to find a field before its whole column is built
 _COPIED_BUFFER = 64 << 20  # records re-serialised into one buffer, a new one past this size
 
 
@@ -48,7 +45,7 @@ class ScanRequest:
     fields: frozenset | None = None
 
 
-class EventStore:
+class EventStore(WorkerParts, FieldNames):
     def __init__(self):
         self._n = 0
         self._time = array("d")  # nan: no time
@@ -129,60 +126,6 @@ class EventStore:
         self._by_buffer = None
         self._escapes = None
         return self._n - before
-
-    # -------------------------------------------------------------- loading in workers
-    def export(self, file_range: bytes | None) -> dict:
-        """What a worker's store holds, in load order, for the engine's store to take; the
-        NDJSON range it read (``file_range``) is left out: the engine holds that file itself."""
-        self._freeze_copied()
-        return {"n": self._n, "time": self._time.tobytes(), "buf": self._buf.tobytes(),
-                "start": self._start.tobytes(), "end": self._end.tobytes(), "origin": self._origin.tobytes(),
-                "buffers": [None if b is file_range else b for b in self._buffers],
-                "escaped": [b"\\u" in b for b in self._buffers],
-                "origins": [{k: v for k, v in o.items() if k not in (BUFFER, KNOWLEDGE)} for o in self._origins],
-                "columns": {name: (enc.values, enc.column(self._n).codes) for name, enc in self._raw_columns.items()
-                            if isinstance(enc, Encoder)}}
-
-    def merge(self, part: dict, decorate, file_bytes: bytes | None = None, offset: int = 0) -> int:
-        """Take a worker's part; its missing buffer is ``file_bytes``, where its offsets start
-        at ``offset``."""
-        self._reopen()
-        for name in STORE_METADATA:
-            self._raw_columns.pop(name, None)
-        self._freeze_copied()
-        buffer_ids = []
-        for b, escaped in zip(part["buffers"], part["escaped"]):
-            b = file_bytes if b is None else b
-            known = self._buffer_ids.get(id(b))
-            if known is None:
-                known = self._buffer_ids[id(b)] = len(self._buffers)
-                self._buffers.append(b)
-            self._escaped[known] = self._escaped.get(known, False) or escaped
-            buffer_ids.append(known)
-        origin_ids = []
-        for o in part["origins"]:
-            o = {**o, BUFFER: None}
-            origin_ids.append(len(self._origins))
-            self._origins.append(decorate(o) if decorate is not None else o)
-        bufs = np.frombuffer(part["buf"], dtype=np.int32)
-        shift = np.array([offset if b is None else 0 for b in part["buffers"]] or [0], dtype=np.int64)[bufs]
-        self._time.frombytes(part["time"])
-        self._buf.frombytes(np.array(buffer_ids or [0], dtype=np.int32)[bufs].tobytes())
-        self._start.frombytes((np.frombuffer(part["start"], dtype=np.int64) + shift).tobytes())
-        self._end.frombytes((np.frombuffer(part["end"], dtype=np.int64) + shift).tobytes())
-        origins = np.frombuffer(part["origin"], dtype=np.int32)
-        self._origin.frombytes(np.array(origin_ids or [0], dtype=np.int32)[origins].tobytes())
-        for name, (values, codes) in part["columns"].items():
-            enc = self._encoder(name)
-            remap = np.array([enc.code(v) for v in values] + [NULL], dtype=np.int32)
-            enc.codes.frombytes(remap[codes].tobytes())
-        self._n += part["n"]
-        for enc in self._raw_columns.values():
-            if isinstance(enc, Encoder):
-                enc.pad(self._n)
-        self._sorted = part["n"] == 0
-        self._columns, self._catalog, self._has, self._by_buffer, self._escapes = {}, None, {}, None, None
-        return part["n"]
 
     def _encoder(self, name: str) -> Encoder:
         enc = self._raw_columns.get(name)
@@ -389,105 +332,3 @@ class EventStore:
                 out.append((buffer, self._start[pos], self._end[pos], pos))
             self._by_buffer = out
         return self._by_buffer
-
-    # -------------------------------------------------------------- field names
-    def has_field(self, field: str) -> bool:
-        """Whether any event has a value for the field (known once per load)."""
-        known = self._has.get(field)
-        if known is None:
-            known = self._has[field] = self._has_field(field)
-        return known
-
-    def _has_field(self, field: str) -> bool:
-        if not columnable(field):
-            return any(field_getter(field)(self.event(p)) is not None for p in range(self._n))
-        col = self._columns.get(field) or self._raw_columns.get(field)
-        if col is None and not self._knowledge_defines(field):
-            # Only events whose text holds the field's last key can have it: parse a few of
-            # those rather than every event.
-            key = self._key_text(field)
-            if key is not None:
-                if not self._may_hold(field):
-                    return False
-                get = field_getter(field)
-                for checked, p in enumerate(self._events_holding(key)):
-                    if get(self.event(p)) is not None:
-                        return True
-                    if checked >= _FIELD_CHECKS:
-                        break
-                else:
-                    if not self._escapes:
-                        return False
-        col = self.column(field)
-        return bool((col.codes >= 0).any())
-
-    @staticmethod
-    def _key_text(field: str) -> bytes | None:
-        """Text that the field's last JSON key ends with (name", also the end of a key such as
-        "a.name"), when it can only be written so."""
-        last = field.rsplit(".", 1)[-1].replace("{}", "")
-        if not last or not last.isascii() or any(c in last for c in '"\\') or not last.isprintable():
-            return None
-        return last.encode("ascii") + b'"'
-
-    def _may_hold(self, field: str) -> bool:
-        """False when no event's text holds the field's last key (nor any \\u escape that could
-        spell it): the field is then missing everywhere, known without parsing."""
-        key = self._key_text(field)
-        if key is None:
-            return True
-        if self._escapes is None:
-            self._escapes = any(self._escaped[b] if b in self._escaped else b"\\u" in buffer
-                                for b, buffer in enumerate(self._buffers))
-        return self._escapes or any(key in buffer for buffer in self._buffers)
-
-    def _events_holding(self, text: bytes):
-        """Store positions of events whose text holds the bytes, in the order found."""
-        for buffer, starts, ends, pos in self.buffers_by_start():
-            at = buffer.find(text)
-            while at >= 0:
-                i = int(np.searchsorted(starts, at, side="right")) - 1
-                if i >= 0 and at < ends[i]:
-                    yield int(pos[i])
-                    at = buffer.find(text, int(ends[i]))
-                else:
-                    at = buffer.find(text, at + 1)
-
-    def _knowledge_defines(self, field: str) -> bool:
-        return field in STORE_METADATA or any(
-            o.get(KNOWLEDGE) is not None and field in o[KNOWLEDGE].fields for o in self._origins)
-
-    def field_catalog(self) -> dict[str, int]:
-        """How many events have each field, most common first (computed once per load).
-
-        The fields as extracted are counted over every event, so none is missed however rare.
-        Fields that search-time knowledge works out (the add-on's) are counted over an even
-        sample of at most KNOWLEDGE_SAMPLE events and scaled (catalog_is_estimated says so).
-        """
-        if self._catalog is None:
-            self._ensure_sorted()
-            counts: Counter = Counter()
-            for p in range(self._n):
-                counts.update(field_names(self.event(p), knowledge=False))
-            step = max(1, -(-self._n // KNOWLEDGE_SAMPLE))
-            derived: Counter = Counter()
-            defined: set[str] = set()
-            sample = range(0, self._n, step)
-            for p in sample:
-                ev = self.event(p)
-                derived.update(field_names(ev))
-                origin = ev.get(ORIGIN) or {}
-                if origin.get(KNOWLEDGE) is not None:
-                    defined.update(origin[KNOWLEDGE].fields)
-            scale = self._n / max(1, len(sample))
-            for name in defined:
-                if derived[name]:
-                    counts[name] = max(1, round(derived[name] * scale))
-                else:
-                    counts.pop(name, None)  # the knowledge leaves it null
-            self._catalog = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        return self._catalog
-
-    @property
-    def catalog_is_estimated(self) -> bool:
-        return self._n > KNOWLEDGE_SAMPLE

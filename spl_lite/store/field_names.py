@@ -1,0 +1,116 @@
+"""Which fields the events have: known per load, from columns, a byte search of the events'
+text, or a few parsed events, never a rescan per search (a mixin of EventStore)."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .columns import STORE_METADATA, columnable
+from ..runtime.values import KNOWLEDGE, ORIGIN, field_getter, field_names
+
+KNOWLEDGE_SAMPLE = 2_000
+_FIELD_CHECKS = 1_000  # events parsed to find a field before its whole column is built
+
+
+class FieldNames:
+    def has_field(self, field: str) -> bool:
+        """Whether any event has a value for the field (known once per load)."""
+        known = self._has.get(field)
+        if known is None:
+            known = self._has[field] = self._has_field(field)
+        return known
+
+    def _has_field(self, field: str) -> bool:
+        if not columnable(field):
+            return any(field_getter(field)(self.event(p)) is not None for p in range(self._n))
+        col = self._columns.get(field) or self._raw_columns.get(field)
+        if col is None and not self._knowledge_defines(field):
+            # Only events whose text holds the field's last key can have it: parse a few of
+            # those rather than every event.
+            key = self._key_text(field)
+            if key is not None:
+                if not self._may_hold(field):
+                    return False
+                get = field_getter(field)
+                for checked, p in enumerate(self._events_holding(key)):
+                    if get(self.event(p)) is not None:
+                        return True
+                    if checked >= _FIELD_CHECKS:
+                        break
+                else:
+                    if not self._escapes:
+                        return False
+        col = self.column(field)
+        return bool((col.codes >= 0).any())
+
+    @staticmethod
+    def _key_text(field: str) -> bytes | None:
+        """Text that the field's last JSON key ends with (name", also the end of a key such as
+        "a.name"), when it can only be written so."""
+        last = field.rsplit(".", 1)[-1].replace("{}", "")
+        if not last or not last.isascii() or any(c in last for c in '"\\') or not last.isprintable():
+            return None
+        return last.encode("ascii") + b'"'
+
+    def _may_hold(self, field: str) -> bool:
+        """False when no event's text holds the field's last key (nor any \\u escape that could
+        spell it): the field is then missing everywhere, known without parsing."""
+        key = self._key_text(field)
+        if key is None:
+            return True
+        if self._escapes is None:
+            self._escapes = any(self._escaped[b] if b in self._escaped else b"\\u" in buffer
+                                for b, buffer in enumerate(self._buffers))
+        return self._escapes or any(key in buffer for buffer in self._buffers)
+
+    def _events_holding(self, text: bytes):
+        """Store positions of events whose text holds the bytes, in the order found."""
+        for buffer, starts, ends, pos in self.buffers_by_start():
+            at = buffer.find(text)
+            while at >= 0:
+                i = int(np.searchsorted(starts, at, side="right")) - 1
+                if i >= 0 and at < ends[i]:
+                    yield int(pos[i])
+                    at = buffer.find(text, int(ends[i]))
+                else:
+                    at = buffer.find(text, at + 1)
+
+    def _knowledge_defines(self, field: str) -> bool:
+        return field in STORE_METADATA or any(
+            o.get(KNOWLEDGE) is not None and field in o[KNOWLEDGE].fields for o in self._origins)
+
+    def field_catalog(self) -> dict[str, int]:
+        """How many events have each field, most common first (computed once per load).
+
+        The fields as extracted are counted over every event, so none is missed however rare.
+        Fields that search-time knowledge works out (the add-on's) are counted over an even
+        sample of at most KNOWLEDGE_SAMPLE events and scaled (catalog_is_estimated says so).
+        """
+        if self._catalog is None:
+            self._ensure_sorted()
+            counts: Counter = Counter()
+            for p in range(self._n):
+                counts.update(field_names(self.event(p), knowledge=False))
+            step = max(1, -(-self._n // KNOWLEDGE_SAMPLE))
+            derived: Counter = Counter()
+            defined: set[str] = set()
+            sample = range(0, self._n, step)
+            for p in sample:
+                ev = self.event(p)
+                derived.update(field_names(ev))
+                origin = ev.get(ORIGIN) or {}
+                if origin.get(KNOWLEDGE) is not None:
+                    defined.update(origin[KNOWLEDGE].fields)
+            scale = self._n / max(1, len(sample))
+            for name in defined:
+                if derived[name]:
+                    counts[name] = max(1, round(derived[name] * scale))
+                else:
+                    counts.pop(name, None)  # the knowledge leaves it null
+            self._catalog = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return self._catalog
+
+    @property
+    def catalog_is_estimated(self) -> bool:
+        return self._n > KNOWLEDGE_SAMPLE
