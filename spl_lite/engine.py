@@ -24,7 +24,8 @@ from .result import Result
 from .store import EventStore, load_paths, make_event
 from .runtime.timeutil import parse_iso
 from .runtime.values import to_number
-from .store.loader import LoadReport, Origins, epoch_seconds
+from .store.loader import LoadReport
+from .store.records import Origins, epoch_seconds
 from .store.parquet import read_dataset
 from .syntax import ast
 from .knowledge import PACKS, Knowledge, attach

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .. import limits
 from .files import FileProblem, read_file_bytes
-from .loader import LoadReport, Origins, _read_ndjson, read_data, read_file
+from .loader import LoadReport, read_data, read_file
+from .records import Origins, _read_ndjson
 
 PARALLEL_BYTES = 32 << 20  # less than this in all is loaded in the engine's own process
 RANGE_BYTES = 96 << 20  # an NDJSON file larger than this is split into line ranges
@@ -53,7 +54,7 @@ def _size(path: Path) -> int:
 
 def _plain_ndjson(path: Path) -> bool:
     """Uncompressed, one JSON object per line (its first line is one and more follows)."""
-    from .loader import _ndjson
+    from .records import _ndjson
     with open(path, "rb") as f:
         head = f.read(1 << 20)
     return head[:2] != b"\x1f\x8b" and head[:3] != b"BZh" and head.lstrip()[:1] == b"{" and \
