@@ -6,6 +6,8 @@ import gzip
 import json
 from unittest import mock
 
+import pytest
+
 import spl_lite
 from spl_lite.store import load_workers
 
@@ -50,3 +52,12 @@ def test_workers_load_what_one_process_loads(tmp_path):
 def test_small_loads_stay_in_one_process(tmp_path):
     data = _write_data(tmp_path)
     assert load_workers.plan([("big", data / "big.ndjson", None)], 2) is None
+
+
+def test_a_worker_that_stops_is_a_clean_error(tmp_path):
+    data = _write_data(tmp_path)
+    with mock.patch.object(load_workers, "PARALLEL_BYTES", 1), \
+            mock.patch.object(load_workers.sys, "executable", "/bin/false"):
+        with pytest.raises(spl_lite.SplError) as e:
+            _load(data, 2)
+    assert e.value.headline == "A loading worker process stopped before it was done (its error is above, if any)."

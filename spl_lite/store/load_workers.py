@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .. import limits
+from ..errors import SplError
 from .files import FileProblem, read_file_bytes
 from .loader import LoadReport, read_data, read_file
 from .records import Origins, _read_ndjson
@@ -77,22 +78,40 @@ def _cuts(path: Path, size: int, pieces: int) -> list[int]:
 def results(parts, options: dict, n_workers: int):
     """(exported store, report) of each part in load order; part i is read by worker i mod n,
     so reading the workers' answers in load order never waits on a full pipe."""
+    # The workers import spl_lite from where this process did, installed or not.
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     procs = []
-    for w in range(n_workers):
-        proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        proc.stdin.write(pickle.dumps((parts[w::n_workers], options, limits.current())))
-        proc.stdin.close()
-        procs.append(proc)
+    done = False
     try:
+        for w in range(n_workers):
+            proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    env=env)
+            procs.append(proc)
+            try:
+                proc.stdin.write(pickle.dumps((parts[w::n_workers], options, limits.current())))
+                proc.stdin.close()
+            except BrokenPipeError:
+                raise _stopped() from None
         for i in range(len(parts)):
-            yield pickle.load(procs[i % n_workers].stdout)
-    except EOFError:
-        raise RuntimeError("a loading worker stopped") from None
+            try:
+                yield pickle.load(procs[i % n_workers].stdout)
+            except (EOFError, pickle.UnpicklingError, BrokenPipeError):
+                raise _stopped() from None
+        done = True
     finally:
         for proc in procs:
+            if not done:
+                proc.kill()
             proc.stdout.close()
-            if proc.wait() != 0 and proc.returncode > 0:
-                raise RuntimeError(f"a loading worker stopped (exit code {proc.returncode})")
+            proc.wait()
+    if any(proc.returncode for proc in procs):
+        raise _stopped()
+
+
+def _stopped() -> SplError:
+    return SplError("A loading worker process stopped before it was done (its error is above, if any).",
+                    hint="load in this process with the limit load_workers=1")
 
 
 def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
