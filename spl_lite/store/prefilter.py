@@ -37,7 +37,7 @@ def required_text(terms, defined: set[str]) -> list[bytes]:
 def candidate_lines(data: bytes, wanted: list[bytes]):
     """(start, end) of each line of NDJSON ``data`` that holds every wanted text, in order."""
     first, rest = max(wanted, key=len), [w for w in wanted if w is not max(wanted, key=len)]
-    hits = _plain_hits(data, first) if first.lower() == first.upper() else _hits_any_case(data, first)
+    hits = find_any_case(data, first)
     last_start = -1
     for at in hits:
         start = data.rfind(b"\n", 0, at) + 1
@@ -51,6 +51,11 @@ def candidate_lines(data: bytes, wanted: list[bytes]):
             if not all(w in line for w in rest):
                 continue
         yield start, end
+
+
+def find_any_case(data: bytes, text: bytes):
+    """Offsets where lower-case ASCII ``text`` occurs in ``data``, in any case."""
+    return _plain_hits(data, text) if text.lower() == text.upper() else _hits_any_case(data, text)
 
 
 def _hits_any_case(data: bytes, text: bytes, chunk: int = 16 << 20):

@@ -8,12 +8,11 @@ wildcard field names) is tested on the candidate events themselves.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..runtime.search_terms import TIME_MODIFIERS
 from . import columns
+from .prefilter import find_any_case
 from .columns import columnable
 from ..syntax import ast
 
@@ -102,10 +101,12 @@ def _keyword_candidates(store, term, positions: np.ndarray) -> np.ndarray:
     text = term.text
     if len(text) < 3 or not text.isascii():
         return positions
-    rx = re.compile(re.escape(text.lower().encode("ascii")), re.IGNORECASE)
+    needle = text.lower().encode("ascii")
+    if len(positions) * 64 < len(store):
+        return np.array([p for p in positions.tolist() if needle in store.raw(p).lower()], dtype=np.int64)
     found = []
     for buffer, starts, ends, pos in store.buffers_by_start():
-        offsets = np.fromiter((m.start() for m in rx.finditer(buffer)), dtype=np.int64)
+        offsets = np.fromiter(find_any_case(buffer, needle), dtype=np.int64)
         if not len(offsets):
             continue
         i = np.searchsorted(starts, offsets, side="right") - 1
@@ -115,4 +116,9 @@ def _keyword_candidates(store, term, positions: np.ndarray) -> np.ndarray:
         found.append(pos[i[ok]])
     if not found:
         return positions[:0]
-    return np.intersect1d(positions, np.concatenate(found))
+    # positions is sorted: look the few found events up in it rather than sorting both
+    found = np.unique(np.concatenate(found))
+    at = np.searchsorted(positions, found)
+    ok = at < len(positions)
+    ok[ok] = positions[at[ok]] == found[ok]
+    return found[ok]
