@@ -52,6 +52,16 @@ def test_columns_equal_the_event_by_event_answer(engine, query):
     assert with_columns == by_event
 
 
+def test_a_column_made_on_first_use_covers_events_added_later():
+    e = spl_lite.Engine(addons=False)
+    e.add_events([{"_time": 1, "requestParameters": {"keyName": "a"}}])
+    assert e.search("index=main | stats count by requestParameters.keyName").rows == [
+        {"requestParameters.keyName": "a", "count": 1}]
+    e.add_events([{"_time": 2, "requestParameters": {"keyName": "b"}}])
+    assert e.search("index=main | stats count by requestParameters.keyName").rows == [
+        {"requestParameters.keyName": "a", "count": 1}, {"requestParameters.keyName": "b", "count": 1}]
+
+
 def test_an_escaped_key_is_found(tmp_path):
     data = tmp_path / "esc.ndjson"
     data.write_bytes(b'{"eventTime":"2024-01-01T00:00:00Z","\\u0063af":"z"}\n'

@@ -163,7 +163,9 @@ class EventStore(WorkerParts, FieldNames):
             self._end = array("q", self._end.tobytes())
             self._origin = array("i", self._origin.tobytes())
             for name, col in list(self._raw_columns.items()):
-                if isinstance(col, Column):
+                if name not in HOT_FIELDS:
+                    del self._raw_columns[name]  # made on first use: made again for all the events
+                elif isinstance(col, Column):
                     enc = Encoder()
                     for v in col.values:
                         enc.code(v)
