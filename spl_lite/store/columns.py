@@ -42,17 +42,6 @@ class Column:
     def take(self, positions) -> "Column":
         return Column(self.codes[positions], self.values)
 
-    def value_table(self, fn, null) -> np.ndarray:
-        """fn(value) for each distinct value, with ``null`` for a missing field at index 0:
-        index the result with ``codes + 1``."""
-        return np.array([null] + [fn(v) for v in self.values])
-
-    def map(self, fn) -> "Column":
-        """A column of fn(value) per distinct value (None stays null), re-encoded."""
-        enc = Encoder()
-        remap = np.array([NULL] + [enc.code(fn(v)) for v in self.values], dtype=np.int32)
-        return Column(remap[self.codes + 1], enc.values)
-
     def get(self, p: int):
         c = self.codes[p]
         return None if c < 0 else self.values[c]
@@ -99,16 +88,6 @@ class Encoder:
     def column(self, n: int) -> Column:
         self.pad(n)
         return Column(np.frombuffer(self.codes, dtype=np.int32).copy(), self.values)
-
-
-def merge(parts: list[tuple[np.ndarray, list]]) -> Column:
-    """One column from several (codes, values) parts in order, their dictionaries united."""
-    enc = Encoder()
-    out = []
-    for codes, values in parts:
-        remap = np.array([NULL] + [enc.code(v) for v in values], dtype=np.int32)
-        out.append(remap[np.asarray(codes, dtype=np.int32) + 1])
-    return Column(np.concatenate(out) if out else np.zeros(0, np.int32), enc.values)
 
 
 _DENSE = 1 << 22  # combined keys below this are grouped by counting, not by sorting
