@@ -87,6 +87,22 @@ class Query:
         defined = set().union(*(k.fields for k in self.engine.knowledge.values()))
         return required_text(first.terms, defined)
 
+    def load_fields(self) -> frozenset[str] | None:
+        """The fields as extracted that this search reads (its terms', the rest of the
+        pipeline's and the inputs of the add-on's fields among them); None when it may read any."""
+        from .store.prefilter import named_fields
+        first = self.commands[0] if self.commands else None
+        if not isinstance(first, SearchCommand) or not first.leading or first.fields is None:
+            return None
+        named = named_fields(first.terms)
+        if named is None:
+            return None
+        wanted = set(first.fields) | named
+        for k in self.engine.knowledge.values():
+            for name in wanted & set(k.fields):
+                wanted |= k.inputs(name) or set()
+        return frozenset(wanted)
+
     def command_text(self, command) -> str:
         span = command.span
         text = self.expanded[span.start:span.end].strip() if span else command.name
@@ -170,6 +186,9 @@ class Engine:
         wanted = only_for.required_text() if only_for is not None and self.executor.name == "memory" else None
         if wanted:
             self.store.partial = True  # "no event has field x" would not be known any more
+        if only_for is not None and self.executor.name == "memory":
+            # The columns made at load are those the one search reads; any other is made on first use.
+            self.store.load_fields = only_for.load_fields()
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
                             seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress,

@@ -24,6 +24,20 @@ SEARCHES = [
 ]
 
 
+LOAD_FIELDS = [  # the fields as extracted that a search run once reads: only those become columns at load
+    ("eventName=ConsoleLogin additionalEventData.MFAUsed=No | stats count by userIdentity.userName",
+     ["_time", "additionalEventData.MFAUsed", "eventName", "userIdentity.userName"]),
+    ("sourcetype=aws:cloudtrail | stats count by errorCode | sort - count",  # the add-on's errorCode reads these
+     ["_time", "errorCode", "responseElements.ConsoleLogin", "sourcetype"]),
+    ("src_ip=203.0.113.45 | stats count", ["_time", "sourceIPAddress", "src_ip"]),
+    ("* | stats count by user", ["_time", "user", "userIdentity.arn", "userIdentity.invokedBy",
+                                 "userIdentity.sessionContext.sessionIssuer.userName", "userIdentity.type",
+                                 "userIdentity.userName"]),
+    ("eventName=ConsoleLogin", None),  # events are the output: every field
+    ("e*=x | stats count", None),  # a wildcard field name may name any
+]
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     e = spl_lite.Engine()
@@ -52,6 +66,20 @@ def test_loading_for_one_search_gives_its_answer(data, search, texts):
         assert report.events < len(full.store)
     if texts == [b"consolelogin"]:
         assert [e.split("/")[-1] for e in report.errors] == ["ct.ndjson:6: malformed JSON (unexpected character, expected a string key)"]
+
+
+@pytest.mark.parametrize("search,fields", LOAD_FIELDS, ids=[s for s, _ in LOAD_FIELDS])
+def test_loading_for_one_search_makes_only_its_columns(data, search, fields):
+    from spl_lite.store.hot import HOT_FIELDS
+    once = spl_lite.Engine(now=1710000000)
+    query = once.compile(search)
+    assert (sorted(query.load_fields()) if query.load_fields() is not None else None) == fields
+    once.load(data, only_for=query)
+    made = set(once.store._raw_columns) & set(HOT_FIELDS)
+    assert made == set(HOT_FIELDS) & set(fields or HOT_FIELDS)
+    full = spl_lite.Engine(now=1710000000)
+    full.load(data)
+    assert query.run().rows == full.search(search).rows
 
 
 def test_the_cli_runs_a_query_on_the_lines_that_hold_its_terms(data, capsys):

@@ -121,6 +121,8 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
     kind, name, path, a, b = part
     report = LoadReport()
     store = EventStore()
+    options = dict(options)
+    store.load_fields = options.pop("load_fields", None)
     try:
         if kind == "range":
             with open(path, "rb") as f:

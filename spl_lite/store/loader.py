@@ -201,7 +201,7 @@ def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, 
     """Parts parsed in worker processes, taken by the store in load order; the NDJSON files
     split into ranges are read here meanwhile (the store keeps their text once)."""
     from . import load_workers
-    answers = load_workers.results(parts, options, n)
+    answers = load_workers.results(parts, {**options, "load_fields": store.load_fields}, n)
     whole: dict[str, bytes] = {}
     for kind, name, path, a, b in parts:
         if kind == "range" and path not in whole and not options.get("wanted"):

@@ -69,6 +69,7 @@ class EventStore(WorkerParts, FieldNames):
         self.partial = False  # loaded for one search only: lines without its terms were not read
         self._escapes: bool | None = None  # whether any text holds a \u escape
         self._escaped: dict[int, bool] = {}  # per buffer, when a loading worker found it out
+        self.load_fields: frozenset | None = None  # when set, only these of HOT_FIELDS are made at load
 
     def __len__(self) -> int:
         return self._n
@@ -81,8 +82,8 @@ class EventStore(WorkerParts, FieldNames):
         for name in STORE_METADATA:  # worked out from the origins, which this load may add to
             self._raw_columns.pop(name, None)
         before = self._n
-        encoders = [self._encoder(name) for name in HOT_FIELDS]
-        hot = HotExtractor(HOT_FIELDS)
+        encoders = [self._encoder(name) for name in self._load_names()]
+        hot = HotExtractor(self._load_names())
         times, bufs, starts, ends, origins = self._time, self._buf, self._start, self._end, self._origin
         buffer_ids, origin_ids = self._buffer_ids, self._origin_ids
         for ev in events:
@@ -127,6 +128,9 @@ class EventStore(WorkerParts, FieldNames):
         self._escapes = None
         return self._n - before
 
+    def _load_names(self) -> tuple[str, ...]:
+        return HOT_FIELDS if self.load_fields is None else tuple(f for f in HOT_FIELDS if f in self.load_fields)
+
     def _encoder(self, name: str) -> Encoder:
         enc = self._raw_columns.get(name)
         if enc is None:
@@ -163,7 +167,7 @@ class EventStore(WorkerParts, FieldNames):
             self._end = array("q", self._end.tobytes())
             self._origin = array("i", self._origin.tobytes())
             for name, col in list(self._raw_columns.items()):
-                if name not in HOT_FIELDS:
+                if name not in self._load_names():
                     del self._raw_columns[name]  # made on first use: made again for all the events
                 elif isinstance(col, Column):
                     enc = Encoder()

@@ -75,15 +75,29 @@ def _plain_hits(data: bytes, text: bytes):
         at = data.find(text, at + len(text))
 
 
+def named_fields(terms) -> set[str] | None:
+    """The fields search terms name; None when one is a wildcard (it may name any)."""
+    out: set[str] = set()
+    for node in _nodes(terms):
+        name = getattr(node, "field", None)
+        if type(name) is str:
+            if "*" in name:
+                return None
+            out.add(name)
+    return out
+
+
 def mentions_subsearch(commands) -> bool:
     """Whether any command holds a subsearch (which reads the events the first one does not)."""
-    todo = list(commands)
+    return any(isinstance(node, ast.Subsearch) for node in _nodes(commands))
+
+
+def _nodes(tree):
+    todo = [tree]
     while todo:
         node = todo.pop()
-        if isinstance(node, ast.Subsearch):
-            return True
         if isinstance(node, (tuple, list)):
             todo.extend(node)
         elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            yield node
             todo.extend(getattr(node, f.name) for f in dataclasses.fields(node))
-    return False
