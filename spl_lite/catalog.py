@@ -16,6 +16,7 @@ class CommandInfo:
     example: str
     options: tuple[str, ...] = ()
     option_values: dict = field(default_factory=dict)  # option -> the values it takes, when few
+    first_only: bool = False  # a generating command: it starts a search ("| tstats ...")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Catalog:
     stats_functions: dict[str, FunctionInfo]
     events: int = 0
     estimated: bool = False  # field counts from a sample of the events
+    bundled_macros: frozenset = frozenset()  # of the macros, those the CIM add-on's macros.conf defines
 
 
 def command_infos() -> dict[str, CommandInfo]:
@@ -45,7 +47,9 @@ def command_infos() -> dict[str, CommandInfo]:
     for cls in ALL_COMMANDS:
         values = {name: ("true", "false") for name, conv in cls.options.items() if conv is to_bool}
         values.update(getattr(cls, "option_values", {}))
-        info = CommandInfo(cls.name, cls.summary(), cls.syntax, cls.example, tuple(sorted(cls.options)), values)
+        first_only = cls.kind.value == "generating" and cls.name != "search" and not getattr(cls, "appends", False)
+        info = CommandInfo(cls.name, cls.summary(), cls.syntax, cls.example, tuple(sorted(cls.options)), values,
+                           first_only)
         for name in (cls.name, *cls.aliases):
             out[name] = info
     return out

@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="search-time knowledge in props.conf syntax (repeatable)")
         sp.add_argument("--macros", action="append", default=[], metavar="FILE",
                         help="macro definitions in macros.conf syntax (repeatable)")
+        sp.add_argument("--datamodels", action="append", default=[], metavar="PATH",
+                        help="data models in Splunk's JSON format, a file or directory (repeatable); "
+                             "the CIM models are bundled")
         sp.add_argument("--lookups", metavar="DIR", help="where lookup CSV files live (default ./lookups)")
         sp.add_argument("--geoip", metavar="FILE", help="a MaxMind .mmdb database for iplocation")
         sp.add_argument("--dedup-events", action="store_true",
@@ -101,7 +104,8 @@ def make_engine(args) -> Engine:
         engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
                         macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=changes,
                         engine=args.engine, engine_options={"spark_master": args.spark_master,
-                                                            "spark_remote": args.spark_remote})
+                                                            "spark_remote": args.spark_remote},
+                        datamodels=args.datamodels)
     except SplError as e:
         raise UsageError(str(e)) from None
     for line in engine.knowledge_warnings:

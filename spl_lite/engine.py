@@ -29,6 +29,7 @@ from .store.records import Origins, epoch_seconds
 from .store.parquet import read_dataset
 from .syntax import ast
 from .knowledge import PACKS, Knowledge, attach
+from .datamodels import BUNDLED as BUNDLED_MODELS, DataModels
 from .syntax.macros import Macro, expand, load_macros_conf, strip_comments
 from .syntax.parser import parse
 
@@ -109,20 +110,27 @@ class Query:
         return text if len(text) <= 60 else text[:57] + "..."
 
 
+CIM_MACROS = BUNDLED_MODELS / "macros.conf"
+
+
 class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
     def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
                  knowledge=(), macros=(), geoip=None, dedup_events: bool = False, limits=None,
-                 engine: str = "memory", engine_options=None):
+                 engine: str = "memory", engine_options=None, datamodels=()):
         """``limits``: a Limits or a dict of the ones to change (see spl_lite.limits); ``engine``:
         where searches run, "memory" (the reference), "duckdb" or "spark" (pip install
         'spl-lite[duckdb]' or '[spark]'); ``engine_options``: {"spark_master": URL} or
-        {"spark_remote": "sc://host:port"} for a Spark cluster (default: a local session)."""
+        {"spark_remote": "sc://host:port"} for a Spark cluster (default: a local session);
+        ``datamodels``: files or directories of data models in Splunk's JSON format, added to the
+        bundled CIM models (one of the same name replaces it)."""
         self.limits = limits_module.DEFAULT if limits is None else \
             limits if isinstance(limits, limits_module.Limits) else limits_module.DEFAULT.replace(limits)
         with limits_module.applied(self.limits):
             self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
+            self.datamodels = DataModels(datamodels)
+            self.knowledge_warnings += self.datamodels.warnings
         if engine != "memory":
             from .sql import SqlExecutor
             self.executor = SqlExecutor(self, engine, engine_options)
@@ -140,6 +148,10 @@ class Engine:
         self.eval_functions = ChainMap({}, EVAL_FUNCTIONS)
         self.knowledge_warnings: list[str] = []
         self._decorate = self._read_knowledge(knowledge)
+        # The CIM add-on's macros (drop_dm_object_name, the data models' index lists) come first:
+        # the user's own definitions replace them.
+        self.knowledge_warnings += load_macros_conf(CIM_MACROS, self.macros)
+        self._bundled_macros = dict(self.macros)
         for path in macros:
             self.knowledge_warnings += load_macros_conf(Path(path), self.macros)
         self.store = EventStore()
@@ -248,6 +260,7 @@ class Engine:
         return Catalog(
             fields=store.field_catalog(), values=lambda name, n=10: top_values(store.column(name), n),
             macros={k: m.definition for k, m in sorted(self.macros.items())},
+            bundled_macros=frozenset(k for k, m in self.macros.items() if self._bundled_macros.get(k) is m),
             lookups=lookup_files(self.lookups_dir), commands=command_infos(),
             eval_functions=eval_function_infos(self.eval_functions),
             stats_functions=stats_function_infos(), events=len(store), estimated=store.catalog_is_estimated)

@@ -109,7 +109,7 @@ def readme_commands() -> list[list[str]]:
 
 def test_readme_searches_run(engine):
     searches = readme_searches()
-    assert len(searches) == 3
+    assert len(searches) == 4
     for text in searches:
         assert engine.search(text).rows, text
 

@@ -25,6 +25,7 @@ from .subsearch import AppendcolsCommand, AppendCommand, FormatCommand, JoinComm
 from .table import TableCommand
 from .timechart import TimechartCommand
 from .top import RareCommand, TopCommand
+from .tstats import TstatsCommand
 from .unsupported import NOT_YET_ALL
 from .where import WhereCommand
 
@@ -34,7 +35,7 @@ ALL_COMMANDS = (
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
     OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReturnCommand, ReverseCommand, RexCommand,
     SearchCommand, SortCommand, SpathCommand, StatsCommand, StreamstatsCommand, TableCommand, TailCommand,
-    TimechartCommand, TopCommand, UniqCommand, WhereCommand,
+    TimechartCommand, TopCommand, TstatsCommand, UniqCommand, WhereCommand,
 )
 COMMANDS = {name: cls for cls in ALL_COMMANDS for name in (cls.name, *cls.aliases)}
 NOT_YET = tuple(name for name in NOT_YET_ALL if name not in COMMANDS)

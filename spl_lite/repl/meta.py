@@ -14,7 +14,7 @@ HELP = {
     ".format table|json|csv|ndjson": "how results are printed",
     ".output FILE|off": "also write each result to a file",
     ".timing on|off": "after each search, the time each command took",
-    ".macros": "the defined macros",
+    ".macros": "the defined macros (.macros all: with the CIM add-on's)",
     ".help [command|function]": "syntax, summary and an example",
     ".quit": "leave (also Ctrl-D)",
 }
@@ -91,10 +91,14 @@ def _timing(repl, arg):
 
 
 def _macros(repl, arg):
-    macros = repl.catalog.macros
-    if not macros:
-        return "No macros defined."
-    return "\n".join(f"`{name}` = {definition}" for name, definition in macros.items())
+    catalog = repl.catalog
+    bundled = catalog.bundled_macros
+    shown = {k: v for k, v in catalog.macros.items() if arg.strip() == "all" or k not in bundled}
+    lines = [f"`{name}` = {definition}" for name, definition in shown.items()] or ["No macros defined."]
+    if bundled and arg.strip() != "all":
+        lines.append(f"(and {len(bundled)} macros of the CIM add-on, such as `drop_dm_object_name(1)`: "
+                     ".macros all lists them)")
+    return "\n".join(lines)
 
 
 def _help(repl, arg):

@@ -128,8 +128,9 @@ def _candidates(tokens, accepts, typed, command, catalog) -> list[Suggestion]:
     last = tokens[-1] if tokens else None
     last_type = last.type if last is not None else None
     if "COMMAND_NAME" in accepts:  # only right after a pipe
+        first = len(tokens) == 1  # "| ": a generating command may start the search; elsewhere not
         return [Suggestion(name, "command", info.summary, n) for name, info in sorted(catalog.commands.items())
-                if name == info.name]
+                if name == info.name and (first or not info.first_only)]
     if command in LOOKUP_COMMANDS and last_type in ("COMMAND_NAME", "LOOKUP", "INPUTLOOKUP", "OUTPUTLOOKUP"):
         return [Suggestion(f, "lookup", "lookup file", n) for f in catalog.lookups]
     if "SEARCH_WORD" in accepts:

@@ -219,6 +219,13 @@ class ByClause:
 
 
 @dataclass(frozen=True, slots=True)
+class FromClause:
+    """``FROM datamodel=<model>[.<dataset>]`` (or a bare namespace) in tstats."""
+    target: object  # Option or Word
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class OverClause:
     field: Word
     span: Span | None = _span()

@@ -38,6 +38,9 @@ def _span(x) -> Span | None:
 def _word(tok: Token) -> ast.Word:
     if tok.type == "DQ_STRING":
         return ast.Word(unquote(tok), True, _span(tok))
+    if tok.type == "QUOTED_PREFIX":
+        end = tok.rfind('"') + 1
+        return ast.Word(unquote(tok[:end]) + tok[end:], True, _span(tok))
     return ast.Word(str(tok), False, _span(tok))
 
 
@@ -175,6 +178,13 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
 
     def by_clause(self, meta, children):
         return ast.ByClause(tuple(children[0]), Span.of(meta))
+
+    def tstats_by(self, meta, children):
+        fields = tuple(c for c in children if isinstance(c, ast.Word))
+        return [ast.ByClause(fields, Span.of(meta))] + [c for c in children if isinstance(c, ast.Option)]
+
+    def tstats_from(self, meta, children):
+        return ast.FromClause(children[0], Span.of(meta))
 
     def key_comma(self, meta, children):
         return ast.Sign(",", Span.of(meta))  # sort needs to know: "x, d" sorts by d, "x d" is descending

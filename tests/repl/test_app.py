@@ -98,7 +98,8 @@ def test_meta_commands(engine, tmp_path):
     assert out[0] == "Results print as json."
     assert json.loads(out[1].split("\n1 result")[0]) == [{"count": 2}]
     assert out[2].startswith("Loaded 1 events from 1 files in ") and out[2].endswith("(3 in all).")
-    assert out[3] == "`ct` = index=main"
+    assert out[3] == ("`ct` = index=main\n(and 16 macros of the CIM add-on, such as `drop_dm_object_name(1)`: "
+                      ".macros all lists them)")
     assert out[4] == "Timing on."
     assert "ms  `ct`" not in out[5] and "ms  stats count" in out[5]
     assert out[6] == f"Results are also written to {target}."

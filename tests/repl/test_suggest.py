@@ -30,6 +30,8 @@ CASES = [
     # after a pipe: command names, with their summary
     ("index=main | sta", ["stats", "eventstats", "streamstats"], "command"),
     ("| makere", ["makeresults"], "command"),
+    ("| tst", ["tstats"], "command"),
+    ("index=main | tst", ["eventstats", "streamstats"], "command"),  # a generating command starts a search
     # inside a command: its options, keywords, sort functions
     ("index=main | rex ", ["field=", "max_match=", "mode=", "offset_field="], "option"),
     ("index=main | rex mode=", ["sed"], "value"),
