@@ -85,7 +85,9 @@ class _Compiler:
         spec = self.functions.get(node.name)
         if spec is None:
             hint = did_you_mean(node.name, self.functions.keys())
-            raise SplError(f"The '{node.name}' function is unsupported or undefined.",
+            text = getattr(self.env, "text", "") or ""
+            written = text[node.span.start:node.span.end] if node.span and text else node.name
+            raise SplError(f"The '{written}' function is unsupported or undefined.",
                            command=self.command, span=node.span, hint=hint)
         n = len(node.args)
         if n < spec.min_args or (spec.max_args is not None and n > spec.max_args):

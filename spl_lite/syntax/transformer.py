@@ -162,7 +162,8 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
     def call(self, meta, children):
         name = children[0]
         args = tuple(c for c in children[1:] if c is not None)
-        return ast.Call(str(name), args, Span.of(name))
+        # Splunk matches eval function names in any case: LIKE(...), CASE(...) in its own detections.
+        return ast.Call(str(name).lower(), args, Span.of(name))
 
     # -------------------------------------------------------------- argument pieces
     def option(self, meta, children):
