@@ -86,7 +86,11 @@ def expand(text: str, macros: dict, warnings: list | None = None, _depth: int = 
     out, i, quote = [], 0, False
     while i < len(text):
         c = text[i]
-        if c == '"' and (i == 0 or text[i - 1] != "\\"):
+        if c == "\\":  # escapes the next character, in a string ("C:\\") and outside one (\")
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if c == '"':
             quote = not quote
         if c != "`" or quote:
             out.append(c)

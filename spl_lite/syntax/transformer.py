@@ -1,6 +1,8 @@
 """Lark parse tree -> syntax tree. Lark types end here; nothing past this module sees them."""
 from __future__ import annotations
 
+import re
+
 from lark import Token, v_args
 from lark.visitors import Transformer_NonRecursive
 
@@ -33,6 +35,9 @@ def unquote_single(text: str) -> str:
 
 def _span(x) -> Span | None:
     return Span.of(x)
+
+
+_SORT_FUNCTION = re.compile(r"(auto|str|ip|num)\((.+)\)\Z", re.IGNORECASE)
 
 
 def _word(tok: Token) -> ast.Word:
@@ -172,7 +177,10 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
         return ast.Option(str(name), text, Span.of(meta), Span.of(value))
 
     def field_name(self, meta, children):
-        return _word(children[0])
+        return children[0] if isinstance(children[0], ast.Word) else _word(children[0])
+
+    def paren_name(self, meta, children):
+        return ast.Word(self.text[meta.start_pos:meta.end_pos], False, Span.of(meta))
 
     def field_list(self, meta, children):
         return children
@@ -233,10 +241,11 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
         return ast.StatsAgg(str(func), arg, alias.name.text if alias else None, text, Span.of(meta))
 
     def sort_target(self, meta, children):
-        return ("auto", children[0])
-
-    def sort_function(self, meta, children):
-        return (str(children[0]).lower(), children[1], Span.of(children[0]))
+        word = children[0]
+        m = _SORT_FUNCTION.match(word.text) if not word.quoted else None
+        if m:  # num(x) lexes as one name; sort's own functions still apply
+            return (m.group(1).lower(), ast.Word(m.group(2), False, word.span), word.span)
+        return ("auto", word)
 
     def sort_key(self, meta, children):
         sign, target = children
