@@ -21,6 +21,21 @@ CASES = [
     # rename without commas between pairs; a quoted prefix before a wildcard
     ("index=main user=bob | rename user AS u src AS s | table u s", E3, [["u", "s"], ["bob", "192.168.1.5"]]),
     ('index=main user=bob | eval "x.a"=1, "x.b"=2 | rename "x".* AS * | table a b', E3, [["a", "b"], ["1", "2"]]),
+    # foreach (Splunk's documented examples)
+    ("| makeresults | eval total=0, test1=1, test2=2, test3=3 | foreach test* [eval total=total + '<<FIELD>>'] "
+     "| table total", [], [["total"], ["6"]]),
+    ("| makeresults | eval test1=1, test2=2 | foreach test* [eval new_<<MATCHSTR>>='<<FIELD>>' * 2] "
+     "| table new_*", [], [["new_1", "new_2"], ["2", "4"]]),
+    ("| makeresults | eval a_x_1=5 | foreach a_*_* [eval out=\"<<MATCHSEG1>>/<<MATCHSEG2>>\"] | table out", [],
+     [["out"], ["x/1"]]),
+    ('| makeresults | eval mv_f=split("1,2,3", ","), sum=0 | foreach mode=multivalue mv_f [eval sum=sum + <<ITEM>>] '
+     '| table sum', [], [["sum"], ["6"]]),
+    ('| makeresults | eval ja="[10, 20]", s=0, i="" | foreach mode=json_array ja [eval s=s+<<ITEM>>, i=i.<<ITER>>] '
+     '| table s i', [], [["s", "i"], ["30", "01"]]),
+    ('| makeresults | eval c1=1, c2=2 | foreach c* fieldstr=#f# [eval #f#=#f# * 10] | table c1 c2', [],
+     [["c1", "c2"], ["10", "20"]]),
+    ("index=main | stats count by user | eval c=\"null\" | foreach * [eval <<FIELD>>=if(<<FIELD>>=\"null\", null(), "
+     "<<FIELD>>)] | table user count c", E3, [["user", "count", "c"], ["alice", "2", None], ["bob", "1", None]]),
     # eval function names in any case
     ('index=main | where LIKE(ev, "Get%") | eval k=CASE(bytes>100, "big", true(), "small") | table k', E3,
      [["k"], ["big"], ["small"]]),
@@ -32,6 +47,14 @@ def test_command(query, events, expected):
     engine = spl_lite.Engine(now=1700000250, addons=False)
     engine.add_events(events)
     assert table_of(engine.search(query)) == {"columns": expected[0], "rows": expected[1:]}
+
+
+def test_a_foreach_template_that_does_not_compile_is_reported_before_running():
+    with pytest.raises(spl_lite.SplError) as info:
+        spl_lite.Engine().compile("index=main | foreach count_* [stats count]")
+    assert str(info.value).splitlines()[0] == ("Error in 'foreach' command: The template [stats count] does not "
+                                               "compile: foreach runs streaming commands (eval, rex, ...), not 'stats'.")
+    assert "index=main | foreach count_* [stats count]"[info.value.span.start:info.value.span.end] == "[stats count]"
 
 
 def test_a_string_ending_in_an_escaped_backslash_before_a_macro():

@@ -10,6 +10,7 @@ from .eventstats import EventstatsCommand, StreamstatsCommand
 from .fields import FieldsCommand
 from .fieldsummary import FieldsummaryCommand
 from .fillnull import FillnullCommand
+from .foreach import ForeachCommand
 from .head import HeadCommand, ReverseCommand, TailCommand
 from .iplocation import IplocationCommand
 from .lookup import InputlookupCommand, LookupCommand, OutputlookupCommand
@@ -31,7 +32,7 @@ from .where import WhereCommand
 
 ALL_COMMANDS = (
     AddtotalsCommand, AppendCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DedupCommand, EvalCommand,
-    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, FormatCommand, HeadCommand, InputlookupCommand,
+    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
     OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReturnCommand, ReverseCommand, RexCommand,
     SearchCommand, SortCommand, SpathCommand, StatsCommand, StreamstatsCommand, TableCommand, TailCommand,

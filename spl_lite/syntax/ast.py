@@ -188,6 +188,13 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Template:
+    """A bracketed search kept as text, filled in before it is parsed (foreach's subsearch)."""
+    text: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class QuotedString:
     text: str
     span: Span | None = _span()

@@ -289,6 +289,13 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
                     name_span = Span.of(c)
                 elif c.type == "DQ_STRING":
                     items.append(ast.QuotedString(unquote(c), Span.of(c)))
+                elif c.type == "FOREACH_OPTION":
+                    key, _, value = str(c).partition("=")
+                    start = c.start_pos + len(key) + 1
+                    items.append(ast.Option(key, unquote(value) if value.startswith('"') else value, Span.of(c),
+                                            Span(start, start + len(value))))
+                elif c.type == "TEMPLATE":
+                    items.append(ast.Template(str(c)[1:-1], Span.of(c)))
                 elif c.type == "SIGN":
                     items.append(ast.Sign(str(c), Span.of(c)))
                 elif c.type in ("ARG_WORD",):
