@@ -36,6 +36,8 @@ CASES = [
      [["c1", "c2"], ["10", "20"]]),
     ("index=main | stats count by user | eval c=\"null\" | foreach * [eval <<FIELD>>=if(<<FIELD>>=\"null\", null(), "
      "<<FIELD>>)] | table user count c", E3, [["user", "count", "c"], ["alice", "2", None], ["bob", "1", None]]),
+    # a subsearch may start with a generating command without its pipe, as in Splunk
+    ("| makeresults | append [ makeresults count=2 ] | stats count", [], [["count"], ["3"]]),
     # eval function names in any case
     ('index=main | where LIKE(ev, "Get%") | eval k=CASE(bytes>100, "big", true(), "small") | table k', E3,
      [["k"], ["big"], ["small"]]),

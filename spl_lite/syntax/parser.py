@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def parse(text: str):
     """A Pipeline for the query text, or an SplError with the position of the problem."""
     if not text.strip():
         raise SplError("The search is empty.", command="SearchParser", span=Span(0, 1), query=text)
+    text = _generating_subsearches(text)
     try:
         tree = lark_parser().parse(text)
     except UnexpectedInput as e:
@@ -51,6 +53,18 @@ def parse(text: str):
     pipeline = ToAst(text).transform(tree)
     check_nesting(pipeline, text)
     return pipeline
+
+
+# Splunk lets a subsearch start with a generating command without its pipe ([ mstats ...],
+# [ tstats ...]): the space after "[" becomes that pipe, so every position stays where it was.
+_GENERATING_START = re.compile(r'"(?:\\.|[^"\\])*"|\[\s(?=(?:tstats|mstats|inputlookup|makeresults|metadata|rest|'
+                               r'datamodel|from|multisearch)\b)', re.IGNORECASE)
+
+
+def _generating_subsearches(text: str) -> str:
+    if "[" not in text:
+        return text
+    return _GENERATING_START.sub(lambda m: m.group() if m.group().startswith('"') else "[|", text)
 
 
 def check_nesting(pipeline, text: str) -> None:
