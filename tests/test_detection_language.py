@@ -38,6 +38,33 @@ CASES = [
      "<<FIELD>>)] | table user count c", E3, [["user", "count", "c"], ["alice", "2", None], ["bob", "1", None]]),
     # a subsearch may start with a generating command without its pipe, as in Splunk
     ("| makeresults | append [ makeresults count=2 ] | stats count", [], [["count"], ["3"]]),
+    # replace (Splunk's documented examples: whole values, * carried over)
+    ('| makeresults | eval h="127.0.0.1" | replace 127.0.0.1 WITH localhost IN h | table h', [],
+     [["h"], ["localhost"]]),
+    ('| makeresults | eval h="www.localhost" | replace *localhost WITH localhost IN h | table h', [],
+     [["h"], ["localhost"]]),
+    ('| makeresults | eval h="0 localhost" | replace "* localhost" WITH "localhost *" IN h | table h', [],
+     [["h"], ["localhost 0"]]),
+    ('| makeresults | eval m="aug", n="Aug", o="sep" | replace aug WITH August, sep WITH September IN m n o '
+     '| table m n o', [], [["m", "n", "o"], ["August", "Aug", "September"]]),
+    ('| makeresults | eval src="::ffff:10.1.2.3" | replace "::ffff:*" WITH * | table src', [],
+     [["src"], ["10.1.2.3"]]),
+    # fromjson and tojson
+    ('| makeresults | eval j="{\\"a\\": 1, \\"b\\": {\\"c\\": 2}, \\"d\\": [1, \\"x\\"]}" | fromjson j '
+     '| table a b d', [], [["a", "b", "d"], ["1", '{"c":2}', ["1", "x"]]]),
+    ('| makeresults | eval j="{\\"a\\": 1}" | fromjson j prefix=p_ | table p_a', [], [["p_a"], ["1"]]),
+    ('| makeresults | eval name="Claudia", age=24, ok="true" | table name age ok | tojson', [],
+     [["name", "age", "ok", "_raw"], ["Claudia", "24", "true", '{"age":24,"name":"Claudia","ok":"true"}']]),
+    ('| makeresults | eval age="24", ok="true", m=split("1,2", ",") | tojson str(age) auto(ok) num(m) '
+     'output_field=j | table j', [], [["j"], ['{"age":"24","m":[1,2],"ok":true}']]),
+    # xmlkv
+    ("| makeresults | eval x=\"<Task><Command>cmd.exe</Command><Arg>a &amp; b</Arg><Arg>c</Arg></Task>\" "
+     "| xmlkv x | table Command Arg", [], [["Command", "Arg"], ["cmd.exe", ["a & b", "c"]]]),
+    # appendpipe: a summary row from the results so far
+    ('index=main | stats sum(bytes) as bytes by user | appendpipe [stats sum(bytes) as bytes | eval user="TOTAL"]',
+     E3, [["user", "bytes"], ["alice", "301"], ["bob", "20"], ["TOTAL", "321"]]),
+    ('index=main | stats count by user | appendpipe [| where count > 1 | eval user=user." (again)"]', E3,
+     [["user", "count"], ["alice", "2"], ["bob", "1"], ["alice (again)", "2"]]),
     # eval function names in any case
     ('index=main | where LIKE(ev, "Get%") | eval k=CASE(bytes>100, "big", true(), "small") | table k', E3,
      [["k"], ["big"], ["small"]]),
@@ -48,6 +75,41 @@ CASES = [
 def test_command(query, events, expected):
     engine = spl_lite.Engine(now=1700000250, addons=False)
     engine.add_events(events)
+    assert table_of(engine.search(query)) == {"columns": expected[0], "rows": expected[1:]}
+
+
+TXN = [{"_time": t, "user": u, "action": a} for u, a, t in [
+    ("alice", "login", 100), ("alice", "view", 130), ("alice", "logout", 160), ("bob", "login", 110),
+    ("bob", "view", 500), ("alice", "login", 1000), ("alice", "view", 1010)]]
+
+TRANSACTIONS = [
+    ("index=main | transaction user | table _time user action duration eventcount",
+     [["_time", "user", "action", "duration", "eventcount"],
+      ["110", "bob", ["login", "view"], "390", "2"], ["100", "alice", ["login", "logout", "view"], "910", "5"]]),
+    ("index=main | transaction user maxpause=60s | table _time user duration eventcount",
+     [["_time", "user", "duration", "eventcount"], ["1000", "alice", "10", "2"], ["500", "bob", "0", "1"],
+      ["110", "bob", "0", "1"], ["100", "alice", "60", "3"]]),
+    ("index=main | transaction user maxspan=30s | table _time user eventcount",
+     [["_time", "user", "eventcount"], ["1000", "alice", "2"], ["500", "bob", "1"], ["160", "alice", "1"],
+      ["110", "bob", "1"], ["100", "alice", "2"]]),
+    ('index=main | transaction user startswith="action=login" endswith=(action=logout) | table _time user duration',
+     [["_time", "user", "duration"], ["100", "alice", "60"]]),
+    ('index=main | transaction user startswith=eval(action=="login") endswith="action=logout" keepevicted=true '
+     '| table _time user eventcount closed_txn',
+     [["_time", "user", "eventcount", "closed_txn"], ["1000", "alice", "2", "0"], ["110", "bob", "2", "0"],
+      ["100", "alice", "3", "1"]]),
+    ("index=main | transaction user maxevents=2 mvlist=true | table _time user action",
+     [["_time", "user", "action"], ["1010", "alice", "view"], ["160", "alice", ["logout", "login"]],
+      ["110", "bob", ["login", "view"]], ["100", "alice", ["login", "view"]]]),
+    ("index=main | transaction user maxevents=2 | table _raw | head 1",
+     [["_raw"], ['{"user":"alice","action":"view"}']]),
+]
+
+
+@pytest.mark.parametrize("query,expected", TRANSACTIONS, ids=[t[0] for t in TRANSACTIONS])
+def test_transaction(query, expected):
+    engine = spl_lite.Engine(addons=False)
+    engine.add_events(TXN)
     assert table_of(engine.search(query)) == {"columns": expected[0], "rows": expected[1:]}
 
 

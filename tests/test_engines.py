@@ -154,7 +154,7 @@ def test_printed_sql_of_every_hunt_parses_back_in_its_dialect(capsys, hunt, dial
 
 @pytest.mark.parametrize("argv, message", [
     (["query", "index=main | transaction x", "--no-addons", "--engine", "duckdb"],
-     "Error in 'transaction' command: Command 'transaction' is not supported yet in spl_lite."),
+     "Error in 'transaction' command: The 'transaction' command is not supported on duckdb yet."),
     (["query", "index=main | timechart count", "--no-addons", "--engine", "duckdb"],
      "Error in 'timechart' command: The 'timechart' command is not supported on duckdb yet."),
     (["query", "index=main | stats count by eventtype", "--engine", "duckdb"],

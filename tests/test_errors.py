@@ -54,10 +54,10 @@ CASES = [
      """Error in 'top' command: No fields were specified.
   index=main | top
                ^^^"""),
-    ("index=main | transaction user",
-     """Error in 'transaction' command: Command 'transaction' is not supported yet in spl_lite.
-  index=main | transaction user
-               ^^^^^^^^^^^"""),
+    ("index=main | cluster t=0.8",
+     """Error in 'cluster' command: Command 'cluster' is not supported yet in spl_lite.
+  index=main | cluster t=0.8
+               ^^^^^^^"""),
     ("index=main earliest=garbage",
      """Error in 'search' command: Invalid value "garbage" for time term 'earliest'.
   index=main earliest=garbage

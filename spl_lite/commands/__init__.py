@@ -1,5 +1,6 @@
 """All commands, listed in one place: COMMANDS maps every name and alias to its class."""
 from .addtotals import AddtotalsCommand, UniqCommand
+from .appendpipe import AppendpipeCommand
 from .base import Command, Kind, Pipeline, RunContext
 from .chart import ChartCommand
 from .bin import BinCommand
@@ -11,6 +12,8 @@ from .fields import FieldsCommand
 from .fieldsummary import FieldsummaryCommand
 from .fillnull import FillnullCommand
 from .foreach import ForeachCommand
+from .jsoncommands import FromjsonCommand, TojsonCommand
+from .replace import ReplaceCommand
 from .head import HeadCommand, ReverseCommand, TailCommand
 from .iplocation import IplocationCommand
 from .lookup import InputlookupCommand, LookupCommand, OutputlookupCommand
@@ -26,17 +29,19 @@ from .subsearch import AppendcolsCommand, AppendCommand, FormatCommand, JoinComm
 from .table import TableCommand
 from .timechart import TimechartCommand
 from .top import RareCommand, TopCommand
+from .transaction import TransactionCommand
 from .tstats import TstatsCommand
 from .unsupported import NOT_YET_ALL
 from .where import WhereCommand
+from .xmlkv import XmlkvCommand
 
 ALL_COMMANDS = (
-    AddtotalsCommand, AppendCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DedupCommand, EvalCommand,
-    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FormatCommand, HeadCommand, InputlookupCommand,
+    AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DedupCommand, EvalCommand,
+    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
-    OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReturnCommand, ReverseCommand, RexCommand,
+    OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReplaceCommand, ReturnCommand, ReverseCommand, RexCommand,
     SearchCommand, SortCommand, SpathCommand, StatsCommand, StreamstatsCommand, TableCommand, TailCommand,
-    TimechartCommand, TopCommand, TstatsCommand, UniqCommand, WhereCommand,
+    TimechartCommand, TojsonCommand, TopCommand, TransactionCommand, TstatsCommand, UniqCommand, WhereCommand, XmlkvCommand,
 )
 COMMANDS = {name: cls for cls in ALL_COMMANDS for name in (cls.name, *cls.aliases)}
 NOT_YET = tuple(name for name in NOT_YET_ALL if name not in COMMANDS)

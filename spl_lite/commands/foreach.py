@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..errors import SplError
 from ..runtime.values import event_fields, get_field, to_string
 from ..syntax import ast
 from .base import Command, Kind, to_text
+from .fragment import compile_fragment, run_fragment
 
 MODES = ("multifield", "multivalue", "json_array")
 
@@ -98,10 +98,7 @@ class ForeachCommand(Command):
         def run(events, ctx):
             for ev in events:
                 for fill in list(fills(ev)):
-                    out = iter([ev])
-                    for runner in runners(fill):
-                        out = runner(out, ctx)
-                    ev = next(out, None)
+                    ev = next(run_fragment(runners(fill), [ev], ctx), None)
                     if ev is None:
                         break
                 if ev is not None:
@@ -109,16 +106,4 @@ class ForeachCommand(Command):
         return run
 
     def _compile(self, text: str, env) -> list:
-        from ..syntax.parser import parse
-        prefix = "| makeresults | "
-        try:
-            pipeline = parse(prefix + text)
-            commands = env.engine.plan(pipeline, prefix + text)[1:]
-            sub_env = env.engine.env(env.now_value(), prefix + text, validating=env.validating)
-            for c in commands:
-                if c.kind is not Kind.STREAMING:
-                    raise SplError(f"foreach runs streaming commands (eval, rex, ...), not '{c.name}'.")
-            return [c.prepare(sub_env) for c in commands]
-        except SplError as e:
-            raise SplError(f"The template [{text.strip()}] does not compile: {e.message}", command=self.name,
-                           span=self.template_span, hint=e.hint) from None
+        return compile_fragment(text, env, command=self.name, span=self.template_span, streaming_only=True)

@@ -188,6 +188,14 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class TxnFilter:
+    """transaction's startswith= or endswith=: search terms, quoted or in parentheses, or eval(...)."""
+    which: str
+    text: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """A bracketed search kept as text, filled in before it is parsed (foreach's subsearch)."""
     text: str

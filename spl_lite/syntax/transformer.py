@@ -294,6 +294,12 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
                     start = c.start_pos + len(key) + 1
                     items.append(ast.Option(key, unquote(value) if value.startswith('"') else value, Span.of(c),
                                             Span(start, start + len(value))))
+                elif c.type == "TXN_FILTER":
+                    which, _, value = str(c).partition("=")
+                    items.append(ast.TxnFilter(which.lower(), value, Span.of(c)))
+                elif c.type == "APPENDPIPE_OPTION":
+                    key, _, value = str(c).partition("=")
+                    items.append(ast.Option(key, value, Span.of(c), Span.of(c)))
                 elif c.type == "TEMPLATE":
                     items.append(ast.Template(str(c)[1:-1], Span.of(c)))
                 elif c.type == "SIGN":
