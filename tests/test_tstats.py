@@ -298,3 +298,34 @@ def test_tstats_errors_say_what_is_wrong(query, message, marked, hint):
     assert str(e).splitlines()[0] == message
     assert query[e.span.start:e.span.end] == marked
     assert e.hint == hint
+
+
+SAME_EVENTS = [  # the datamodel command and from give the dataset's events that tstats counts
+    ("| datamodel Authentication Failed_Authentication search | stats count by Authentication.user",
+     "| tstats count from datamodel=Authentication.Failed_Authentication by Authentication.user"),
+    ('| from datamodel:"Authentication.Failed_Authentication" | stats count by user',
+     "| tstats count from datamodel=Authentication.Failed_Authentication by Authentication.user "
+     "| `drop_dm_object_name(Authentication)`"),
+    ("| from datamodel Change.Account_Management | stats values(src_user) as s by action",
+     "| tstats values(All_Changes.Account_Management.src_user) as s from datamodel=Change.Account_Management "
+     "by All_Changes.action | rename All_Changes.action AS action"),
+    ("| datamodel Endpoint Processes flat | stats count by dest user",
+     "| tstats count from datamodel=Endpoint.Processes by Processes.dest Processes.user "
+     "| `drop_dm_object_name(Processes)`"),
+]
+
+
+@pytest.mark.parametrize("events,tstats", SAME_EVENTS, ids=[p[0][2:60] for p in SAME_EVENTS])
+def test_datamodel_and_from_give_the_events_tstats_counts(engine, events, tstats):
+    expected = table_of(engine.search(tstats))
+    assert expected["rows"]
+    assert table_of(engine.search(events)) == expected
+
+
+def test_datamodel_describes_the_models():
+    e = spl_lite.Engine()
+    assert table_of(e.search("| datamodel Endpoint | table dataset")) == {
+        "columns": ["dataset"], "rows": [["Ports"], ["Processes"], ["Filesystem"], ["Registry"], ["Services"]]}
+    auth = e.search("| datamodel Authentication | where dataset=\"Authentication.Failed_Authentication\"").rows[0]
+    assert auth["constraints"] == ["(`cim_Authentication_indexes`) tag=authentication NOT (action=success user=*$)",
+                                   'action="failure"']

@@ -5,6 +5,7 @@ from .base import Command, Kind, Pipeline, RunContext
 from .chart import ChartCommand
 from .bin import BinCommand
 from .convert import ConvertCommand
+from .datamodel import DatamodelCommand, FromCommand
 from .dedup import DedupCommand
 from .eval import EvalCommand
 from .eventstats import EventstatsCommand, StreamstatsCommand
@@ -36,8 +37,8 @@ from .where import WhereCommand
 from .xmlkv import XmlkvCommand
 
 ALL_COMMANDS = (
-    AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DedupCommand, EvalCommand,
-    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
+    AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DatamodelCommand, DedupCommand, EvalCommand,
+    EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
     OutputlookupCommand, RareCommand, RegexCommand, RenameCommand, ReplaceCommand, ReturnCommand, ReverseCommand, RexCommand,
     SearchCommand, SortCommand, SpathCommand, StatsCommand, StreamstatsCommand, TableCommand, TailCommand,

@@ -10,17 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..datamodels import BASE_FIELDS, Calculation, Constraint, Dataset
-from ..errors import SplError
+from ..datamodels import Dataset
 from ..runtime.aggregation import split_stats_items
-from ..runtime.expressions import compile_expr
 from ..runtime.search_terms import TimeRange, compile_search
-from ..runtime.values import copy_event, get_field
+from ..runtime.values import get_field
 from ..store.memory import ScanRequest
 from ..store.prefilter import named_fields
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
 from .bin import BinCommand
+from ..datamodels.search import DatasetSearch
 from .stats import StatsCommand
 
 INDEXED = ("_time", "index", "sourcetype", "source", "host", "splunk_server")
@@ -77,23 +76,24 @@ class TstatsCommand(Command):
 
     def prepare(self, env):
         dataset, where = self._dataset(env)
-        steps = _compile_steps(dataset.steps, dataset, env, self.span) if dataset else []
-        below = {lineage: _compile_steps(extra, dataset, env, self.span)
-                 for _, lineage, extra in dataset.below.values()} if dataset else {}
         where_test, where_range = compile_search(where, env, command=self.name, leading=True)
+        search = DatasetSearch(dataset, env, self.span, where_range) if dataset else None
         names = self._row_fields(where, dataset)
         stats = StatsCommand(self.span, self.aggregates, self.by).prepare(env)
         binned = BinCommand(self.span, "_time", None, self.span_text).prepare(env) \
             if self.span_text and "_time" in self.by else None
         fill = self.fillnull
-
-        root, steps = (steps[0][2], steps[1:]) if steps and steps[0][0] == "search" else (None, steps)
-        test, _ = compile_search(root, env, command=self.name, leading=True)
-        request = ScanRequest(root, TimeRange(where_range.earliest, where_range.latest), test,
-                              lambda node: compile_search(node, env, leading=True)[0])
+        everything = ScanRequest(None, TimeRange(where_range.earliest, where_range.latest),
+                                 compile_search(None, env)[0], lambda node: compile_search(node, env, leading=True)[0])
 
         def run(events, ctx):
-            rows = _rows(ctx.engine.store.scan(request), dataset, steps, below, names)
+            if search is not None:
+                fields = names if names is not None else search.all_fields()
+                rows = (search.row(ev, fields) for ev in search.events(ctx.engine.store))
+            else:
+                fields = names if names is not None else INDEXED
+                rows = ({**{n: get_field(ev, n) if n in INDEXED else None for n in fields},
+                         "_time": get_field(ev, "_time")} for ev in ctx.engine.store.scan(everything))
             rows = (r for r in rows if _in_range(r, where_range) and where_test(r))
             if binned is not None:
                 rows = binned(rows, ctx)
@@ -132,69 +132,6 @@ class TstatsCommand(Command):
         if found is None or self.prestats or any("*" in n for n in names):
             return None
         return tuple(sorted(names | found))
-
-
-def _compile_steps(steps, dataset: Dataset, env, span) -> list:
-    """Each constraint as a search-term test and each calculation as an expression, in order."""
-    from ..syntax.macros import expand
-    from ..syntax.parser import parse, parse_expression
-    out = []
-    for step in steps:
-        try:
-            if isinstance(step, Constraint):
-                terms = parse(expand(step.search, env.engine.macros)).leading
-                test, _ = compile_search(terms, env, command="tstats", leading=True)
-                out.append(("search", test, terms))
-            elif isinstance(step, Calculation):
-                out.append(("eval", step.output, compile_expr(parse_expression(step.expression), env)))
-        except SplError as e:
-            raise SplError(f"The data model {dataset.model} ({dataset.lineage}) does not compile: {e.message}",
-                           command="tstats", span=span) from None
-    return out
-
-
-def _rows(events, dataset, steps, below, names):
-    """One row per event of the dataset: the model's fields named as tstats names them."""
-    for ev in events:
-        if dataset is not None:
-            ev = _through(ev, steps)
-            if ev is None:
-                continue
-            fields = names if names is not None else tuple(dataset.fields) + BASE_FIELDS + tuple(dataset.below)
-            row = {}
-            in_child: dict = {}
-            for name in fields:
-                source = dataset.source_field(name)
-                if source is not None:
-                    row[name] = get_field(ev, source)
-                elif name in dataset.below:
-                    source, lineage, _ = dataset.below[name]
-                    if lineage not in in_child:
-                        in_child[lineage] = _through(ev, below[lineage])
-                    child_ev = in_child[lineage]
-                    row[name] = None if child_ev is None else get_field(child_ev, source)
-                else:
-                    row[name] = None
-        else:
-            fields = names if names is not None else INDEXED
-            row = {name: get_field(ev, name) if name in INDEXED else None for name in fields}
-        if "_time" not in row:
-            row["_time"] = get_field(ev, "_time")
-        yield row
-
-
-def _through(ev, steps):
-    """The event with the dataset's calculations, or None when a constraint excludes it."""
-    copied = False
-    for step in steps:
-        if step[0] == "search":
-            if not step[1](ev):
-                return None
-        else:
-            if not copied:
-                ev, copied = copy_event(ev), True
-            ev[step[1]] = step[2](ev)
-    return ev
 
 
 def _in_range(row, tr: TimeRange) -> bool:

@@ -62,17 +62,17 @@ class DataModel:
     datasets: dict  # lineage -> Dataset
     roots: tuple[str, ...]
 
-    def dataset(self, name: str | None, span=None) -> Dataset:
+    def dataset(self, name: str | None, span=None, command: str = "tstats") -> Dataset:
         """A dataset by its name or lineage; the only root when none is named."""
         if name is None:
             if len(self.roots) == 1:
                 return self.datasets[self.roots[0]]
             raise SplError(f"The data model '{self.name}' has several root datasets ({', '.join(self.roots)}): "
-                           f"name one, as in datamodel={self.name}.{self.roots[0]}.", command="tstats", span=span)
+                           f"name one, as in datamodel={self.name}.{self.roots[0]}.", command=command, span=span)
         found = self.datasets.get(name) or next((d for d in self.datasets.values() if d.name == name), None)
         if found is None:
             names = sorted({d.name for d in self.datasets.values()} | set(self.datasets))
-            raise SplError(f"The data model '{self.name}' has no dataset '{name}'.", command="tstats", span=span,
+            raise SplError(f"The data model '{self.name}' has no dataset '{name}'.", command=command, span=span,
                            hint=did_you_mean(name, names) or f"its datasets: {', '.join(names)}")
         return found
 
@@ -107,16 +107,18 @@ class DataModels:
             return
         self.models[model.name] = model
 
-    def dataset(self, spec: str, span=None) -> Dataset:
+    def dataset(self, spec: str, span=None, command: str = "tstats") -> Dataset:
         """``Model`` or ``Model.Dataset`` (a dataset's name or its lineage) as tstats takes it."""
         model_name, _, rest = spec.partition(".")
-        model = self.models.get(model_name) or next(
-            (m for k, m in self.models.items() if k.lower() == model_name.lower()), None)
+        return self.model(model_name, span, command).dataset(rest or None, span, command)
+
+    def model(self, name: str, span=None, command: str = "tstats") -> DataModel:
+        model = self.models.get(name) or next((m for k, m in self.models.items() if k.lower() == name.lower()), None)
         if model is None:
-            raise SplError(f"The data model '{model_name}' was not found.", command="tstats", span=span,
-                           hint=did_you_mean(model_name, self.models) or
+            raise SplError(f"The data model '{name}' was not found.", command=command, span=span,
+                           hint=did_you_mean(name, self.models) or
                            f"bundled and loaded models: {', '.join(sorted(self.models))}")
-        return model.dataset(rest or None, span)
+        return model
 
 
 def read_model(doc, source: str) -> DataModel:
