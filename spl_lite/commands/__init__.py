@@ -19,7 +19,11 @@ from .head import HeadCommand, ReverseCommand, TailCommand
 from .iplocation import IplocationCommand
 from .lookup import InputlookupCommand, LookupCommand, OutputlookupCommand
 from .makeresults import MakeresultsCommand
-from .mvcommands import MakemvCommand, MvexpandCommand
+from .fieldset import RangemapCommand, SetfieldsCommand, StrcatCommand
+from .mvcommands import MakemvCommand, MvcombineCommand, MvexpandCommand, NomvCommand
+from .outlier import OutlierCommand
+from .reshape import TransposeCommand, UntableCommand, XyseriesCommand
+from .running import AccumCommand, AutoregressCommand, DeltaCommand, FilldownCommand
 from .rename import RenameCommand
 from .rex import RegexCommand, RexCommand
 from .search import SearchCommand
@@ -37,6 +41,8 @@ from .where import WhereCommand
 from .xmlkv import XmlkvCommand
 
 ALL_COMMANDS = (
+    AccumCommand, AutoregressCommand, DeltaCommand, FilldownCommand, MvcombineCommand, NomvCommand, OutlierCommand,
+    RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
     AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DatamodelCommand, DedupCommand, EvalCommand,
     EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,

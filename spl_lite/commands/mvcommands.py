@@ -1,4 +1,4 @@
-"""makemv and mvexpand: split a field into a multivalue, or a multivalue into results."""
+"""Multivalue commands: makemv and mvexpand split, mvcombine and nomv join."""
 from __future__ import annotations
 
 from ..runtime.regex import compile_regex
@@ -93,4 +93,77 @@ class MvexpandCommand(Command):
                     out = writable(ev)
                     out[field] = x
                     yield out
+        return run
+
+
+@dataclass(frozen=True)
+class MvcombineCommand(Command):
+    """Merge results that are the same but for one field into one, that field a multivalue."""
+
+    name: ClassVar[str] = "mvcombine"
+    kind: ClassVar[Kind] = Kind.TRANSFORMING
+    syntax: ClassVar[str] = 'mvcombine [delim="<text>"] <field>'
+    example: ClassVar[str] = "mvcombine eventName"
+    options: ClassVar[dict] = {"delim": to_text}
+    ignored_options: ClassVar[frozenset] = frozenset({"delim"})
+
+    field: str = ""
+
+    @classmethod
+    def from_args(cls, args):
+        cls.read_options(args.items)
+        return cls(args.span, _one_field(cls, args))
+
+    def fields_read(self):
+        return None
+
+    def prepare(self, env):
+        from ..runtime.values import event_fields
+
+        def run(events, ctx):
+            ctx.tabular = True
+            groups: dict = {}
+            for ev in events:
+                fields = event_fields(ev)
+                if ev.get("_time") is not None:
+                    fields["_time"] = ev["_time"]
+                value = fields.pop(self.field, None)
+                key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()
+                                   if not k.startswith("_") or k == "_time"))
+                row = groups.get(key)
+                if row is None:
+                    row = groups[key] = dict(fields)
+                    row[self.field] = []
+                if value is not None:
+                    row[self.field].extend(values_of(value))
+            for row in groups.values():
+                vals = row[self.field]
+                row[self.field] = vals[0] if len(vals) == 1 else vals or None
+                yield row
+        return run
+
+
+@dataclass(frozen=True)
+class NomvCommand(Command):
+    """Turn a multivalue field into one value, its values joined by newlines."""
+
+    name: ClassVar[str] = "nomv"
+    kind: ClassVar[Kind] = Kind.STREAMING
+    syntax: ClassVar[str] = "nomv <field>"
+    example: ClassVar[str] = "nomv eventNames"
+
+    field: str = ""
+
+    @classmethod
+    def from_args(cls, args):
+        return cls(args.span, _one_field(cls, args))
+
+    def prepare(self, env):
+        def run(events, ctx):
+            for ev in events:
+                value = get_field(ev, self.field)
+                if isinstance(value, list):
+                    ev = writable(ev)
+                    ev[self.field] = "\n".join(to_string(v) for v in value)
+                yield ev
         return run

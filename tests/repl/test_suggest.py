@@ -28,7 +28,7 @@ def texts(text, catalog, n=None):
 
 CASES = [
     # after a pipe: command names, with their summary
-    ("index=main | sta", ["stats", "eventstats", "streamstats"], "command"),
+    ("index=main | sta", ["stats", "eventstats", "strcat", "streamstats"], "command"),
     ("| makere", ["makeresults"], "command"),
     ("| tst", ["tstats"], "command"),
     ("index=main | tst", ["eventstats", "streamstats"], "command"),  # a generating command starts a search
