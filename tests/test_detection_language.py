@@ -157,3 +157,35 @@ def test_a_string_ending_in_an_escaped_backslash_before_a_macro():
     engine.add_events([{"_time": 0, "path": "C:\\tmp\\a.exe"}])
     result = engine.search('index=main | eval parts=split(path, "\\\\") | eval t=_time | `ct(t)` | table parts t')
     assert table_of(result) == {"columns": ["parts", "t"], "rows": [[["C:", "tmp", "a.exe"], "01/01/1970 00:00:00"]]}
+
+
+FUNCTIONS = [  # (eval expression, what Splunk's documentation gives)
+    ("round(sin(pi()/2), 4)", "1.0000"), ("round(cos(0), 4)", "1.0000"), ("round(tan(pi()/4), 4)", "1.0000"),
+    ("round(asin(1), 4)", "1.5708"), ("round(acos(0), 4)", "1.5708"), ("round(atan(1), 4)", "0.7854"),
+    ("round(atan2(1, 1), 4)", "0.7854"), ("round(sinh(1), 4)", "1.1752"), ("round(cosh(1), 4)", "1.5431"),
+    ("round(tanh(1), 4)", "0.7616"), ("round(asinh(1), 4)", "0.8814"), ("round(acosh(2), 4)", "1.3170"),
+    ("round(atanh(0.5), 4)", "0.5493"), ("hypot(3, 4)", "5"), ("asin(2)", None),
+    ("sigfig(1.00*1111)", "1110"), ("sigfig(1234)", "1234"), ("sigfig(2.50*2)", "5"),
+    ('ipmask("255.255.255.0", "10.20.30.120")', "10.20.30.0"), ('ipmask("255.255.0.0", "not an ip")', None),
+    ('printf("%04d", 42)', "0042"), ('printf("%-5s|", "ab")', "ab   |"), ('printf("%.2f", 3.14159)', "3.14"),
+    ('printf("%x %o %X", 255, 8, 255)', "ff 10 FF"), ("printf(\"%'d\", 1234567)", "1,234,567"),
+    ('printf("%+d %e", 7, 1234.5)', "+7 1.234500e+03"), ('printf("%c%c", 72, 105)', "Hi"),
+    ('printf("%5.1f%%", 99.26)', " 99.3%"), ('printf("%s is %d", "age", 28)', "age is 28"),
+    ('json_object("name", "maria", "age", 28, "pets", json_array("cat", "dog"))',
+     '{"name":"maria","age":28,"pets":["cat","dog"]}'),
+    ('json_array(1, "two", json_object("three", 3))', '[1,"two",{"three":3}]'),
+    ('json_set(json_object("a", 1), "a", 2, "b.c", "x")', '{"a":2,"b":{"c":"x"}}'),
+    ('json_set_exact(json_object("a", 1), "b.c", "x")', '{"a":1,"b.c":"x"}'),
+    ('json_append(json_object("l", json_array(1)), "l", 2)', '{"l":[1,2]}'),
+    ('json_extend(json_object("l", json_array(1)), "l", json_array(2, 3))', '{"l":[1,2,3]}'),
+    ('json_delete(json_object("a", 1, "b", 2), "a")', '{"b":2}'),
+    ('json_extract_exact(json_object("a.b", 1), "a.b")', "1"),
+    ('json_entries(json_object("k", "v"))', '[{"key":"k","value":"v"}]'),
+    ('CASE(1=1, "upper-case name")', "upper-case name"),
+]
+
+
+@pytest.mark.parametrize("expr,expected", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+def test_eval_function(expr, expected):
+    result = spl_lite.Engine().search(f"| makeresults | eval x={expr} | table x")
+    assert table_of(result)["rows"] == [[expected]]
