@@ -95,6 +95,19 @@ CASES = [
      [["v"], ["1"], ["2"], ["3"], ["4"], ["9"]]),
     ("| makeresults count=5 | streamstats count as n | eval v=if(n=5, 1000, n) | outlier action=remove v | table v",
      [], [["v"], ["1"], ["2"], ["3"], ["4"]]),
+    # multisearch and map
+    ("| multisearch [search index=main user=bob] [search index=main bytes>100] | table user bytes", E3,
+     [["user", "bytes"], ["alice", "300"], ["bob", "20"]]),
+    ('index=main | stats count by user | map search="search index=main user=$user$ | stats sum(bytes) as b '
+     '| eval who=\\"$user$\\""', E3, [["b", "who"], ["301", "alice"], ["20", "bob"]]),
+    ('index=main | stats count by user | map [search index=main user=$user$ | head 1 | table user bytes]', E3,
+     [["user", "bytes"], ["alice", "300"], ["bob", "20"]]),
+    ('index=main | stats count by user | map maxsearches=1 [| makeresults | eval u="$user$", n=$_serial_id$ '
+     '| table u n]', E3, [["u", "n"], ["alice", "1"]]),
+    # head with a comparison; stats rate
+    ("index=main | head bytes>10 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
+    ("index=main | stats rate(bytes) as r", [{"_time": 100, "bytes": 10}, {"_time": 120, "bytes": 70}],
+     [["r"], ["3"]]),
     # eval function names in any case
     ('index=main | where LIKE(ev, "Get%") | eval k=CASE(bytes>100, "big", true(), "small") | table k', E3,
      [["k"], ["big"], ["small"]]),

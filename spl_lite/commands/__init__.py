@@ -27,6 +27,7 @@ from .running import AccumCommand, AutoregressCommand, DeltaCommand, FilldownCom
 from .rename import RenameCommand
 from .rex import RegexCommand, RexCommand
 from .search import SearchCommand
+from .searches import MapCommand, MultisearchCommand
 from .sort import SortCommand
 from .spath import SpathCommand
 from .stats import StatsCommand
@@ -42,7 +43,7 @@ from .xmlkv import XmlkvCommand
 
 ALL_COMMANDS = (
     AccumCommand, AutoregressCommand, DeltaCommand, FilldownCommand, MvcombineCommand, NomvCommand, OutlierCommand,
-    RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
+    MapCommand, MultisearchCommand, RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
     AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DatamodelCommand, DedupCommand, EvalCommand,
     EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,

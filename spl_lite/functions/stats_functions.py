@@ -320,6 +320,23 @@ class LatestTime(Latest):
         return self.time
 
 
+@stats_function("rate")
+class Rate(StatsFunction):
+    """The per-second rate of a growing counter: (latest - earliest) / (latest_time - earliest_time)."""
+    def __init__(self):
+        self.first, self.last = Earliest(), Latest()
+
+    def add(self, value, time):
+        if to_number(value) is not None:
+            self.first.add(value, time)
+            self.last.add(value, time)
+
+    def result(self):
+        if self.first.time is None or self.last.time == self.first.time:
+            return None
+        return (to_number(self.last.best) - to_number(self.first.best)) / (self.last.time - self.first.time)
+
+
 def all_numeric(cls):
     """allnum=t: a numeric function gives null for a group whose values are not all numbers."""
     if not issubclass(cls, _Numbers):

@@ -289,7 +289,7 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
                     name_span = Span.of(c)
                 elif c.type == "DQ_STRING":
                     items.append(ast.QuotedString(unquote(c), Span.of(c)))
-                elif c.type == "FOREACH_OPTION":
+                elif c.type in ("FOREACH_OPTION", "MAP_OPTION"):
                     key, _, value = str(c).partition("=")
                     start = c.start_pos + len(key) + 1
                     items.append(ast.Option(key, unquote(value) if value.startswith('"') else value, Span.of(c),
@@ -300,6 +300,9 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
                 elif c.type == "APPENDPIPE_OPTION":
                     key, _, value = str(c).partition("=")
                     items.append(ast.Option(key, value, Span.of(c), Span.of(c)))
+                elif c.type == "HEAD_CONDITION":
+                    from .parser import parse_expression
+                    items.append(ast.ExprArg(parse_expression(str(c)), Span.of(c)))
                 elif c.type == "TEMPLATE":
                     items.append(ast.Template(str(c)[1:-1], Span.of(c)))
                 elif c.type == "SIGN":
