@@ -80,7 +80,7 @@ class MapCommand(Command):
 
     def prepare(self, env):
         # A search that cannot compile with its tokens filled in is reported now.
-        sample = _TOKEN.sub("x", self.template)
+        sample = _TOKEN.sub("0", self.template)  # 0 reads as a value, a time and a number alike
         try:
             env.engine.compile(sample)
         except SplError as e:
