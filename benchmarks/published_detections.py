@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spl_lite  # noqa: E402
+from detections import load_engine  # noqa: E402 (the same engine: macros of the corpus, events of ../shared/data)
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "security_content_detections.jsonl"
@@ -42,17 +43,6 @@ def kind_of_stop(error: spl_lite.SplError) -> str:
     return "other"
 
 
-def engine_for_corpus(lookups: Path) -> spl_lite.Engine:
-    engine = spl_lite.Engine(lookups_dir=lookups)
-    for line in (SHARED / "corpus" / "macros.jsonl").read_text().splitlines():
-        m = json.loads(line)
-        engine.define_macro(m["name"], m["definition"], m.get("args", ()))
-    data = SHARED / "data"
-    for path in sorted(data.glob("*.ndjson")) + [data / "s3_records"]:
-        engine.load(path)
-    return engine
-
-
 def published(out=lambda *line: None, verbose: bool = False):
     """(totals, by category, reasons): every detection compiled and run once."""
     print = out  # noqa: A001 (the report goes where the caller wants it)
@@ -61,7 +51,7 @@ def published(out=lambda *line: None, verbose: bool = False):
     by_category: dict[str, Counter] = defaultdict(Counter)
     reasons: Counter = Counter()
     with tempfile.TemporaryDirectory() as lookups:
-        engine = engine_for_corpus(Path(lookups))
+        engine = load_engine(Path(lookups))
         for d in detections:
             counts = by_category[d["category"]]
             for c in (totals, counts):
