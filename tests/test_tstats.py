@@ -180,6 +180,9 @@ PAIRS = [  # (tstats, the raw search it stands for)
      "All_Risk.risk_object_type",
      'index=risk | stats sum(risk_score) as score by risk_object risk_object_type '
      '| rename risk_object AS All_Risk.risk_object, risk_object_type AS All_Risk.risk_object_type'),
+    ("| tstats count from datamodel=Endpoint.Processes where earliest=-50m by Processes.dest",
+     f'tag=process tag=report earliest=-50m | eval {unknown("dest", "user")} | stats count by dest '
+     '| rename dest AS Processes.dest'),
     ("| tstats count from datamodel=Endpoint.Processes by _time span=1h",
      'tag=process tag=report | bin _time span=1h | stats count by _time'),
     ("| tstats fillnull_value=none count from datamodel=Endpoint.Processes by Processes.parent_process_name",

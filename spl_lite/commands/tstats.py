@@ -78,7 +78,7 @@ class TstatsCommand(Command):
         dataset, where = self._dataset(env)
         where_test, where_range = compile_search(where, env, command=self.name, leading=True)
         search = DatasetSearch(dataset, env, self.span, where_range) if dataset else None
-        names = self._row_fields(where, dataset)
+        names = self._row_fields(where)
         stats = StatsCommand(self.span, self.aggregates, self.by).prepare(env)
         binned = BinCommand(self.span, "_time", None, self.span_text).prepare(env) \
             if self.span_text and "_time" in self.by else None
@@ -94,7 +94,7 @@ class TstatsCommand(Command):
                 fields = names if names is not None else INDEXED
                 rows = ({**{n: get_field(ev, n) if n in INDEXED else None for n in fields},
                          "_time": get_field(ev, "_time")} for ev in ctx.engine.store.scan(everything))
-            rows = (r for r in rows if _in_range(r, where_range) and where_test(r))
+            rows = filter(where_test, rows)  # the scan kept the WHERE clause's time range
             if binned is not None:
                 rows = binned(rows, ctx)
             if fill is not None:
@@ -120,7 +120,7 @@ class TstatsCommand(Command):
             return dataset, (rest[0] if len(rest) == 1 else ast.And(rest, self.where.span) if rest else None)
         return dataset, self.where
 
-    def _row_fields(self, where, dataset) -> tuple | None:
+    def _row_fields(self, where) -> tuple | None:
         """The names each row needs (WHERE, BY and the functions' fields); None: every field."""
         names = set(self.by)
         for agg in self.aggregates:
@@ -132,13 +132,6 @@ class TstatsCommand(Command):
         if found is None or self.prestats or any("*" in n for n in names):
             return None
         return tuple(sorted(names | found))
-
-
-def _in_range(row, tr: TimeRange) -> bool:
-    t = row.get("_time")
-    if tr.earliest is not None and (t is None or t < tr.earliest):
-        return False
-    return not (tr.latest is not None and (t is None or t >= tr.latest))
 
 
 def _filled(rows, by, value):
