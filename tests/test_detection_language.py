@@ -104,6 +104,12 @@ CASES = [
      [["user", "bytes"], ["alice", "300"], ["bob", "20"]]),
     ('index=main | stats count by user | map maxsearches=1 [| makeresults | eval u="$user$", n=$_serial_id$ '
      '| table u n]', E3, [["u", "n"], ["alice", "1"]]),
+    # a subsearch as a value (field=[...]) and inside where
+    ("index=main user=[search index=main bytes>100 | return $user] | table bytes", E3, [["bytes"], ["300"], ["1"]]),
+    ("index=main | where NOT [search index=main user=bob | fields user] | table bytes", E3,
+     [["bytes"], ["300"], ["1"]]),
+    ("index=main | where [search index=main bytes=20 | fields user] | table bytes", E3, [["bytes"], ["20"]]),
+    ("index=main | where [search index=main user=nobody | fields user] | table bytes", E3, [[]]),
     # head with a comparison; stats rate
     ("index=main | head bytes>10 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
     ("index=main | stats rate(bytes) as r", [{"_time": 100, "bytes": 10}, {"_time": 120, "bytes": 70}],

@@ -23,6 +23,8 @@ def resolve_subsearches(terms, env):
         return type(terms)(tuple(resolve_subsearches(t, env) for t in terms.terms), terms.span)
     if isinstance(terms, ast.Not):
         return ast.Not(resolve_subsearches(terms.term, env), terms.span)
+    if isinstance(terms, ast.FieldSubsearch) and env.validating:
+        env.executor.validate_subsearch(terms.subsearch.pipeline, env)
     return terms
 
 

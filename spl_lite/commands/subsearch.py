@@ -36,6 +36,16 @@ def format_rows(rows, *, row_prefix="(", col_prefix="(", col_sep="AND", col_end=
     return f"{row_prefix} " + f" {row_sep} ".join(parts) + f" {row_end}"
 
 
+def subsearch_text(rows) -> str:
+    """The text a subsearch's results stand for: a `search` or `query` field as written, else the
+    implicit format of every field."""
+    texts = [to_string(r.get("search", r.get("query"))) for r in rows
+             if r.get("search") is not None or r.get("query") is not None]
+    if texts:
+        return " OR ".join(f"( {t} )" for t in texts) if len(texts) > 1 else texts[0]
+    return format_rows(rows)
+
+
 def subsearch_terms(rows):
     """The search terms a subsearch's results stand for: a `search` or `query` field pasted as
     written, else the implicit format of every field; no results match nothing."""

@@ -23,7 +23,8 @@ class WhereCommand(Command):
 
     @classmethod
     def from_args(cls, args: ast.CommandArgs):
-        exprs = [i for i in args.items if isinstance(i, ast.ExprArg)]
+        exprs = [i if isinstance(i, ast.ExprArg) else ast.ExprArg(i, i.span) for i in args.items
+                 if isinstance(i, (ast.ExprArg, ast.Subsearch))]
         if len(exprs) != 1:
             raise cls.error("Usage: where <eval-expression>.", args.span)
         return cls(args.span, exprs[0].expr)

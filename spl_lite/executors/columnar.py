@@ -12,6 +12,7 @@ import numpy as np
 
 from ..store import columns
 from ..store.columns import Column, Encoder, columnable, group_keys
+from ..store.prefilter import mentions_subsearch
 from ..store.selection import Selection
 from ..syntax import ast
 
@@ -175,8 +176,8 @@ def where_selection(events, expr, test) -> Selection | None:
     if sel is None:
         return None
     names = sorted(ast.field_refs(expr))
-    if _calls(expr) & _EVENT_FUNCTIONS or not all(columnable(n) for n in names):
-        return None
+    if _calls(expr) & _EVENT_FUNCTIONS or not all(columnable(n) for n in names) or mentions_subsearch([expr]):
+        return None  # a subsearch's text names its fields only when it has run
     made = _per_combination(sel, names, lambda ev: test(ev) is True)
     if made is None:
         return None
@@ -194,7 +195,7 @@ def eval_selection(events, assignments, compiled) -> Selection | None:
         return None
     for a in assignments:
         if _calls(a.expr) & _EVENT_FUNCTIONS or not columnable(a.target) or \
-                not all(columnable(n) for n in ast.field_refs(a.expr)):
+                not all(columnable(n) for n in ast.field_refs(a.expr)) or mentions_subsearch([a.expr]):
             return None
     for a, (target, fn) in zip(assignments, compiled):
         enc = Encoder()

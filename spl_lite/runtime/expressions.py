@@ -81,6 +81,18 @@ class _Compiler:
             return any(compare_values(x, i(ev)) == 0 for i in items for x in vals)
         return in_list
 
+    def _Subsearch(self, node):
+        # where [ subsearch ]: its text (the format of its results) is pasted as an expression.
+        if self.env.validating:
+            self.env.executor.validate_subsearch(node.pipeline, self.env)
+            return lambda ev: True
+        from ..commands.subsearch import run_subsearch, subsearch_text
+        from ..syntax.parser import parse_expression
+        text = subsearch_text(run_subsearch(node, self.env))
+        if not text.replace("NOT", "").replace("(", "").replace(")", "").strip():
+            return lambda ev: False  # no results: NOT ( ), which matches nothing
+        return self.compile(parse_expression(text))
+
     def _Call(self, node):
         spec = self.functions.get(node.name)
         if spec is None:

@@ -199,6 +199,14 @@ class SearchCompiler:
         from ..commands.subsearch import run_subsearch, subsearch_terms
         return self.compile(subsearch_terms(run_subsearch(node, self.env)))
 
+    def _FieldSubsearch(self, node):
+        if self.env.validating:
+            return _ALWAYS
+        from ..commands.subsearch import run_subsearch, subsearch_text
+        from ..syntax.parser import parse
+        # As in Splunk, the subsearch's text is pasted after the operator: return $f gives a value.
+        return self.compile(parse(f'"{node.field}"{node.op}{subsearch_text(run_subsearch(node.subsearch, self.env))}').leading)
+
     def _Keyword(self, node):
         if node.text == "*" and not node.quoted:
             return _ALWAYS

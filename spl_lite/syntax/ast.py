@@ -188,6 +188,15 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldSubsearch:
+    """``field=[subsearch]``: the subsearch's text stands where the value is written."""
+    field: str
+    op: str
+    subsearch: Any
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class TxnFilter:
     """transaction's startswith= or endswith=: search terms, quoted or in parentheses, or eval(...)."""
     which: str

@@ -94,7 +94,12 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
 
     def search_compare(self, meta, children):
         f, op, v = children
+        if isinstance(v, ast.Subsearch):
+            return ast.FieldSubsearch(f.text, str(op), v, Span.of(meta))
         return ast.FieldMatch(f.text, str(op), v.text, v.quoted, Span.of(meta))
+
+    def expr_subsearch(self, meta, children):
+        return children[0]
 
     def search_in(self, meta, children):
         f = children[0]
