@@ -110,6 +110,13 @@ CASES = [
      [["bytes"], ["300"], ["1"]]),
     ("index=main | where [search index=main bytes=20 | fields user] | table bytes", E3, [["bytes"], ["20"]]),
     ("index=main | where [search index=main user=nobody | fields user] | table bytes", E3, [[]]),
+    # streamstats over the events within a time span of each one
+    ("index=main | streamstats time_window=60s count by u | table _time u count",
+     [{"_time": t, "u": u} for t, u in [(1000, "a"), (990, "a"), (950, "b"), (930, "a"), (800, "a")]],
+     [["_time", "u", "count"], ["1000", "a", "1"], ["990", "a", "2"], ["950", "b", "1"], ["930", "a", "2"],
+      ["800", "a", "1"]]),
+    ("index=main | streamstats time_window=1m current=f count | table count",
+     [{"_time": t} for t in (1000, 990, 950, 930, 800)], [["count"], ["0"], ["1"], ["2"], ["2"], ["0"]]),
     # head with a comparison; stats rate
     ("index=main | head bytes>10 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
     ("index=main | stats rate(bytes) as r", [{"_time": 100, "bytes": 10}, {"_time": 120, "bytes": 70}],

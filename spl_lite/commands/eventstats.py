@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from .. import limits
 from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
-from ..runtime.values import set_field
+from ..runtime import timeutil
+from ..runtime.values import get_field, set_field, to_number
 from ..executors.columnar_stats import eventstats_selection, streamstats_selection
+from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text, writable
 
 
@@ -71,19 +73,22 @@ class EventstatsCommand(Command):
         return run
 
 
+def _time(ev) -> float | None:
+    return to_number(get_field(ev, "_time"))
+
+
 @dataclass(frozen=True)
 class StreamstatsCommand(Command):
     """Add running aggregates to each event, over the events so far (per BY group)."""
 
     name: ClassVar[str] = "streamstats"
     kind: ClassVar[Kind] = Kind.STREAMING
-    syntax: ClassVar[str] = ("streamstats [current=<bool>] [window=<N>] [global=<bool>] "
+    syntax: ClassVar[str] = ("streamstats [current=<bool>] [window=<N>] [time_window=<span>] [global=<bool>] "
                              "<function>(<field>) [AS <name>] [, ...] [BY <field>...]")
     example: ClassVar[str] = "streamstats count AS n BY userName"
     options: ClassVar[dict] = {"current": to_bool, "window": to_int, "global": to_bool,
                                "reset_on_change": to_bool, "allnum": to_bool, "time_window": to_text}
 
-    ignored_options: ClassVar[frozenset] = frozenset({"time_window"})
 
     aggregates: tuple = ()
     by: tuple[str, ...] = ()
@@ -92,6 +97,7 @@ class StreamstatsCommand(Command):
     shared_window: bool = True  # global=t: the window is the last N results, whatever their group
     reset_on_change: bool = False
     allnum: bool = False
+    time_window: float | None = None  # seconds: only the events that close in time count
 
     @classmethod
     def from_args(cls, args):
@@ -100,8 +106,15 @@ class StreamstatsCommand(Command):
         window = opts.get("window", 0)
         if not 0 <= window <= 10000:
             raise cls.error("window must be between 0 and 10000 (max_stream_window).", args.span)
+        time_window = None
+        if opts.get("time_window") is not None:
+            span = timeutil.parse_span(opts["time_window"])
+            if span is None or span[1] != "s":
+                where = next(i.value_span for i in args.items if isinstance(i, ast.Option) and i.name == "time_window")
+                raise cls.error(f"Invalid time_window '{opts['time_window']}'. Use a time such as 30s, 5m, 1h, 1d.", where)
+            time_window = span[0]
         return cls(args.span, tuple(aggs), by, opts.get("current", True), window, opts.get("global", True),
-                   opts.get("reset_on_change", False), opts.get("allnum", False))
+                   opts.get("reset_on_change", False), opts.get("allnum", False), time_window)
 
     def fields_written(self):
         return frozenset(a.alias or a.text for a in self.aggregates)
@@ -119,7 +132,7 @@ class StreamstatsCommand(Command):
             return [st.result() for st in states]
 
         def run(events, ctx):
-            if not (window or self.reset_on_change):
+            if not (window or self.reset_on_change or self.time_window):
                 columns = streamstats_selection(events, by, self.aggregates, specs, current)
                 if columns is not None:
                     return columns
@@ -145,6 +158,18 @@ class StreamstatsCommand(Command):
                     values = results(e for k, e in recent if k == key)
                     if not current:
                         recent.append((key, ev))
+                elif self.time_window is not None:
+                    # Events arrive in time order (newest first as searched): the window is those
+                    # seen so far within time_window of this one, at most window= of them.
+                    hist = running.setdefault(key, deque(maxlen=window or None))
+                    t = _time(ev)
+                    while hist and (t is None or abs(t - _time(hist[0])) > self.time_window):
+                        hist.popleft()
+                    if current:
+                        hist.append(ev)
+                    values = results(hist)
+                    if not current:
+                        hist.append(ev)
                 elif window:
                     hist = running.setdefault(key, deque(maxlen=window))
                     if current:
