@@ -215,3 +215,20 @@ FUNCTIONS = [  # (eval expression, what Splunk's documentation gives)
 def test_eval_function(expr, expected):
     result = spl_lite.Engine().search(f"| makeresults | eval x={expr} | table x")
     assert table_of(result)["rows"] == [[expected]]
+
+
+def test_typer_tags_and_metadata(tmp_path):
+    (tmp_path / "eventtypes.conf").write_text("[big_read]\nsearch = ev=GetObject bytes>100\n\n[writes]\nsearch = ev=Put*\n")
+    (tmp_path / "tags.conf").write_text("[eventtype=writes]\nchange = enabled\n\n[user=bob]\nadmin = enabled\n"
+                                        "privileged = enabled\n")
+    engine = spl_lite.Engine(addons=False, knowledge=[tmp_path])
+    engine.add_events(E3)
+    assert table_of(engine.search("index=main | typer | table user eventtype")) == {
+        "columns": ["user", "eventtype"], "rows": [["alice", "big_read"], ["bob", "writes"], ["alice", None]]}
+    assert table_of(engine.search("index=main user=bob | tags user | table user tag::user")) == {
+        "columns": ["user", "tag::user"], "rows": [["bob", ["admin", "privileged"]]]}
+    assert table_of(engine.search("index=main user=bob | tags outputfield=t inclname=t inclvalue=t user | table t")) == {
+        "columns": ["t"], "rows": [[["user::bob::admin", "user::bob::privileged"]]]}
+    assert table_of(engine.search("| metadata type=sourcetypes index=main")) == {
+        "columns": ["firstTime", "lastTime", "recentTime", "sourcetype", "totalCount", "type"],
+        "rows": [["1700000100", "1700000300", "1700000300", "aws:cloudtrail", "3", "sourcetypes"]]}

@@ -17,8 +17,10 @@ from .jsoncommands import FromjsonCommand, TojsonCommand
 from .replace import ReplaceCommand
 from .head import HeadCommand, ReverseCommand, TailCommand
 from .iplocation import IplocationCommand
+from .knowledge import TagsCommand, TyperCommand
 from .lookup import InputlookupCommand, LookupCommand, OutputlookupCommand
 from .makeresults import MakeresultsCommand
+from .metadata import MetadataCommand
 from .fieldset import RangemapCommand, SetfieldsCommand, StrcatCommand
 from .mvcommands import MakemvCommand, MvcombineCommand, MvexpandCommand, NomvCommand
 from .outlier import OutlierCommand
@@ -43,7 +45,7 @@ from .xmlkv import XmlkvCommand
 
 ALL_COMMANDS = (
     AccumCommand, AutoregressCommand, DeltaCommand, FilldownCommand, MvcombineCommand, NomvCommand, OutlierCommand,
-    MapCommand, MultisearchCommand, RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
+    MapCommand, MetadataCommand, MultisearchCommand, TagsCommand, TyperCommand, RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
     AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DatamodelCommand, DedupCommand, EvalCommand,
     EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,
