@@ -232,3 +232,14 @@ def test_typer_tags_and_metadata(tmp_path):
     assert table_of(engine.search("| metadata type=sourcetypes index=main")) == {
         "columns": ["firstTime", "lastTime", "recentTime", "sourcetype", "totalCount", "type"],
         "rows": [["1700000100", "1700000300", "1700000300", "aws:cloudtrail", "3", "sourcetypes"]]}
+
+
+def test_the_lookup_eval_function(tmp_path):
+    (tmp_path / "users.csv").write_text("uid,name,team\n1,ana,blue\n2,bo,red\n")
+    engine = spl_lite.Engine(lookups_dir=tmp_path)
+    result = engine.search('| makeresults | eval uid=2, a=lookup("users.csv", json_object("uid", uid), '
+                           'json_array("name")), b=lookup("users", json_object("uid", "1")), '
+                           'c=lookup("users.csv", json_object("uid", 9)) | table a b c')
+    assert table_of(result)["rows"] == [['{"name":"bo"}', '{"name":"ana","team":"blue"}', None]]
+    with pytest.raises(spl_lite.SplError, match="The lookup table 'nope.csv' does not exist"):
+        engine.search('| makeresults | eval a=lookup("nope.csv", json_object("uid", 1))')

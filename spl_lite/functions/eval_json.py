@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import orjson
 
-from ..runtime.values import to_number, to_string
+from ..runtime.values import json_scalar, to_number, to_string
 from .eval_text import json_text_or_scalar, parse_json_path
 from .registry import eval_function
 
@@ -168,3 +168,39 @@ def _json_entries(doc_text):
         return None
     return _dump([{"key": k, "value": v} for k, v in doc.items()])
 
+
+
+@eval_function("lookup", 2, 3, usage='lookup("<lookup table>", <json object of inputs>, [<json array of outputs>])',
+               builder=True)
+def _lookup(env, nodes, args, compiler):
+    """The output fields of the first lookup row matching the inputs, as a JSON object
+    (lookup("users.csv", json_object("uid", uid), json_array("name"))); all its fields without
+    the third argument."""
+    from ..lookups import LookupTable, lookup_path
+    from ..syntax import ast
+    table_node = nodes[0]
+    if not isinstance(table_node, ast.Literal) or not isinstance(table_node.value, str):
+        from ..errors import SplError
+        raise SplError("lookup() takes the lookup table's name as a quoted string.", command=compiler.command,
+                       span=table_node.span)
+    path = lookup_path(env.engine.lookups_dir, table_node.value, command=compiler.command, span=table_node.span,
+                       must_exist=not env.validating)
+    cache: dict = {}
+
+    def run(ev):
+        if "table" not in cache:
+            cache["table"] = LookupTable.read(path, compiler.command, table_node.span)
+        inputs = _load(args[1](ev))
+        if type(inputs) is not dict or not inputs:
+            return None
+        outputs = _load(args[2](ev)) if len(args) > 2 else None
+        table = cache["table"]
+        names = list(inputs)
+        rows = table.matcher(names)(tuple(json_scalar(inputs[n]) for n in names))
+        if not rows:
+            return None
+        row = rows[0]
+        wanted = [to_string(o) for o in outputs] if type(outputs) is list else \
+            [c for c in table.columns if c not in names]
+        return _dump({c: row.get(c) for c in wanted if row.get(c) is not None})
+    return run
