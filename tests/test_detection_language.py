@@ -117,6 +117,13 @@ CASES = [
       ["800", "a", "1"]]),
     ("index=main | streamstats time_window=1m current=f count | table count",
      [{"_time": t} for t in (1000, 990, 950, 930, 800)], [["count"], ["0"], ["1"], ["2"], ["2"], ["0"]]),
+    # makecontinuous: the buckets without results come back empty
+    ("index=main | bin _time span=1h | stats count by _time | makecontinuous _time span=1h",
+     [{"_time": t} for t in (7200, 0, 18000)],
+     [["_time", "count"], ["0", "1"], ["3600", None], ["7200", "1"], ["10800", None], ["14400", None],
+      ["18000", "1"]]),
+    ("index=main | stats count by x | makecontinuous x span=10", [{"_time": 1, "x": 10}, {"_time": 2, "x": 30}],
+     [["x", "count"], ["10", "1"], ["20", None], ["30", "1"]]),
     # head with a comparison; stats rate
     ("index=main | head bytes>10 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
     ("index=main | stats rate(bytes) as r", [{"_time": 100, "bytes": 10}, {"_time": 120, "bytes": 70}],

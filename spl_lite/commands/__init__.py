@@ -24,7 +24,7 @@ from .metadata import MetadataCommand
 from .fieldset import RangemapCommand, SetfieldsCommand, StrcatCommand
 from .mvcommands import MakemvCommand, MvcombineCommand, MvexpandCommand, NomvCommand
 from .outlier import OutlierCommand
-from .reshape import TransposeCommand, UntableCommand, XyseriesCommand
+from .reshape import MakecontinuousCommand, TransposeCommand, UntableCommand, XyseriesCommand
 from .running import AccumCommand, AutoregressCommand, DeltaCommand, FilldownCommand
 from .rename import RenameCommand
 from .rex import RegexCommand, RexCommand
@@ -45,7 +45,7 @@ from .xmlkv import XmlkvCommand
 
 ALL_COMMANDS = (
     AccumCommand, AutoregressCommand, DeltaCommand, FilldownCommand, MvcombineCommand, NomvCommand, OutlierCommand,
-    MapCommand, MetadataCommand, MultisearchCommand, TagsCommand, TyperCommand, RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
+    MakecontinuousCommand, MapCommand, MetadataCommand, MultisearchCommand, TagsCommand, TyperCommand, RangemapCommand, SetfieldsCommand, StrcatCommand, TransposeCommand, UntableCommand, XyseriesCommand,
     AddtotalsCommand, AppendCommand, AppendpipeCommand, AppendcolsCommand, BinCommand, ChartCommand, ConvertCommand, DatamodelCommand, DedupCommand, EvalCommand,
     EventstatsCommand, FieldsCommand, FieldsummaryCommand, FillnullCommand, ForeachCommand, FromCommand, FromjsonCommand, FormatCommand, HeadCommand, InputlookupCommand,
     IplocationCommand, JoinCommand, LookupCommand, MakemvCommand, MakeresultsCommand, MvexpandCommand,

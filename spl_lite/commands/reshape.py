@@ -156,3 +156,74 @@ class UntableCommand(Command):
                         continue
                     yield {self.x: x, self.y_name: name, self.y_data: value}
         return run
+
+
+@dataclass(frozen=True)
+class MakecontinuousCommand(Command):
+    """Add a result for each bucket of a numeric or time field (span=) that has none, so the
+    field runs without gaps; results come out in the field's order."""
+
+    name: ClassVar[str] = "makecontinuous"
+    kind: ClassVar[Kind] = Kind.TRANSFORMING
+    makes_table: ClassVar[bool] = True
+    syntax: ClassVar[str] = "makecontinuous [<field>] [span=<span>] [start=<num>] [end=<num>]"
+    example: ClassVar[str] = "makecontinuous _time span=1h"
+    options: ClassVar[dict] = {"span": to_text, "start": to_text, "end": to_text, "bins": to_int,
+                               "minspan": to_text, "aligntime": to_text}
+    ignored_options: ClassVar[frozenset] = frozenset({"bins", "minspan", "aligntime"})
+
+    field: str = "_time"
+    span_text: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    @classmethod
+    def from_args(cls, args):
+        opts = cls.read_options(args.items)
+        names = _names(args)
+        if len(names) > 1:
+            raise cls.error(f"Usage: {cls.syntax}", args.span)
+        span = opts.get("span")
+        if span is not None and _step(span) is None:
+            raise cls.error(f"Invalid span '{span}'. Use a number, or a time such as 30s, 5m, 1h, 1d.", args.span)
+        return cls(args.span, names[0] if names else "_time", span, opts.get("start"), opts.get("end"))
+
+    def fields_read(self):
+        return None
+
+    def prepare(self, env):
+        from ..runtime.values import to_number
+
+        def run(events, ctx):
+            ctx.tabular = True
+            rows = limits.collect(events, self.name, self.span)
+            keyed = [(to_number(get_field(r, self.field)), r) for r in rows]
+            nums = sorted({n for n, _ in keyed if n is not None})
+            step = _step(self.span_text) if self.span_text else \
+                min((b - a for a, b in zip(nums, nums[1:])), default=None)
+            lo = to_number(self.start) if self.start is not None else (nums[0] if nums else None)
+            hi = to_number(self.end) if self.end is not None else (nums[-1] if nums else None)
+            if step and lo is not None and hi is not None:
+                if (hi - lo) / step > limits.current().max_bins:
+                    raise limits.exceeded("max_bins", f"makecontinuous would make {int((hi - lo) / step):,} buckets",
+                                          command=self.name, span=self.span)
+                have = set(nums)
+                x = lo
+                while x <= hi:
+                    if x not in have:
+                        keyed.append((x, {self.field: int(x) if float(x).is_integer() else x}))
+                    x += step
+            keyed.sort(key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0))
+            for _, r in keyed:
+                yield r
+        return run
+
+
+def _step(text: str):
+    from ..runtime import timeutil
+    from ..runtime.values import to_number
+    span = timeutil.parse_span(text)
+    if span is not None and span[1] == "s":
+        return span[0]
+    n = to_number(text)
+    return n if n is not None and n > 0 else None
