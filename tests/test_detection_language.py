@@ -164,9 +164,23 @@ TRANSACTIONS = [
     ("index=main | transaction user maxevents=2 mvlist=true | table _time user action",
      [["_time", "user", "action"], ["1010", "alice", "view"], ["160", "alice", ["logout", "login"]],
       ["110", "bob", ["login", "view"]], ["100", "alice", ["login", "view"]]]),
+    ("index=main | transaction user maxspan=1h | table user closed_txn",
+     [["user", "closed_txn"], ["bob", "1"], ["alice", "1"]]),
     ("index=main | transaction user maxevents=2 | table _raw | head 1",
      [["_raw"], ['{"user":"alice","action":"view"}']]),
 ]
+
+
+def test_transaction_links_fields_transitively_and_keeps_orphans_on_request():
+    engine = spl_lite.Engine(addons=False)
+    engine.add_events([{"_time": 1, "src": "h1", "cookie": "c1"}, {"_time": 2, "src": "h1"},
+                       {"_time": 3, "cookie": "c1", "step": "end"}, {"_time": 4, "src": "h2"},
+                       {"_time": 5, "other": "x"}])
+    assert table_of(engine.search("index=main | transaction src cookie | table src cookie eventcount")) == {
+        "columns": ["src", "cookie", "eventcount"], "rows": [["h2", None, "1"], ["h1", "c1", "3"]]}
+    result = engine.search("index=main | transaction src keeporphans=t | table other _txn_orphan eventcount")
+    # the event without src (time 3) is an orphan too
+    assert table_of(result)["rows"] == [["x", "1", None], [None, None, "1"], [None, "1", None], [None, None, "2"]]
 
 
 @pytest.mark.parametrize("query,expected", TRANSACTIONS, ids=[t[0] for t in TRANSACTIONS])

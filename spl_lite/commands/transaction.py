@@ -1,10 +1,12 @@
 """transaction: group events that share field values, within time limits, into one event each.
 
-Events are taken oldest first. An event joins the open transaction of its values of the fields
-(every field must have a value); maxspan, maxpause and maxevents close a transaction and open
+Events are taken oldest first. An event joins the latest open transaction that shares a value of
+the fields with it and contradicts none (so fields link transitively); maxspan, maxpause and maxevents close a transaction and open
 another; startswith opens one, endswith closes one. A transaction that did not begin with a
 startswith event or end with an endswith event is evicted: dropped, or kept with closed_txn=0
-under keepevicted=true. Each transaction is an event: the earliest _time, duration (last minus
+under keepevicted=true; events with none of the fields are orphans, dropped unless
+keeporphans=true (then _txn_orphan=1). closed_txn is added when maxspan, maxpause, maxevents or
+startswith is given, or with keepevicted. Each transaction is an event: the earliest _time, duration (last minus
 first), eventcount, the events' _raw joined by newlines, and every field with its values (one
 value, or a multivalue: unique and sorted unless mvlist=true keeps every value in order).
 Transactions come out newest first, as Splunk gives them.
@@ -18,7 +20,7 @@ from .. import limits
 from ..runtime import timeutil
 from ..runtime.expressions import compile_expr
 from ..runtime.search_terms import compile_search
-from ..runtime.values import event_fields, get_field
+from ..runtime.values import copy_event, event_fields, get_field
 from ..syntax import ast
 from ..syntax.transformer import unquote
 from .base import Command, Kind, to_bool, to_int, to_text
@@ -50,7 +52,7 @@ class TransactionCommand(Command):
                                "connected": to_bool, "unifyends": to_bool, "keeporphans": to_bool,
                                "mvraw": to_bool, "nullstr": to_text, "maxopentxn": to_int,
                                "maxopenevents": to_int}
-    ignored_options: ClassVar[frozenset] = frozenset({"connected", "unifyends", "keeporphans", "mvraw", "nullstr",
+    ignored_options: ClassVar[frozenset] = frozenset({"connected", "unifyends", "mvraw", "nullstr",
                                                       "maxopentxn", "maxopenevents"})
 
     fields: tuple = ()
@@ -62,6 +64,8 @@ class TransactionCommand(Command):
     keepevicted: bool = False
     mvlist: bool = False
     delim: str = " "
+    keeporphans: bool = False
+    marks_closed: bool = False  # closed_txn is added when maxspan, maxpause, maxevents or startswith is given
 
     @classmethod
     def from_args(cls, args):
@@ -72,10 +76,11 @@ class TransactionCommand(Command):
             if isinstance(item, ast.TxnFilter):
                 ends[item.which] = item
         maxevents = opts.get("maxevents", 1000)
+        marks = any(k in opts for k in ("maxspan", "maxpause", "maxevents")) or "startswith" in ends
         return cls(args.span, fields, opts.get("maxspan"), opts.get("maxpause"),
                    None if maxevents is not None and maxevents < 0 else maxevents,
                    ends.get("startswith"), ends.get("endswith"), opts.get("keepevicted", False),
-                   opts.get("mvlist", False), opts.get("delim", " "))
+                   opts.get("mvlist", False), opts.get("delim", " "), opts.get("keeporphans", False), marks)
 
     def fields_read(self):
         return None
@@ -87,40 +92,51 @@ class TransactionCommand(Command):
         def run(events, ctx):
             events = limits.collect(events, self.name, self.span)
             order = sorted(range(len(events)), key=lambda i: (_time(events[i]), -i))
-            open_txns: dict[tuple, dict] = {}
+            open_txns: list[dict] = []
             done: list[dict] = []
+            orphans: list = []
 
-            def close(key, closed):
-                txn = open_txns.pop(key)
+            def close(txn, closed):
+                open_txns.remove(txn)
                 txn["closed"] = closed and (starts is None or txn["started"])
                 done.append(txn)
 
             for i in order:
                 ev = events[i]
-                key = tuple(get_field(ev, f) for f in self.fields)
-                if any(v is None for v in key):
+                values = {f: _key(get_field(ev, f)) for f in self.fields}
+                values = {f: v for f, v in values.items() if v is not None}
+                if self.fields and not values:
+                    orphans.append(ev)
                     continue
-                key = tuple(tuple(v) if isinstance(v, list) else v for v in key)
                 t = _time(ev)
                 is_start = starts is not None and starts(ev)
-                txn = open_txns.get(key)
+                # Linked transitively: an event joins the latest open transaction whose values it
+                # does not contradict and shares one with; its other values join the transaction's.
+                txn = next((x for x in reversed(open_txns) if _joins(x["values"], values)), None)
                 if txn is not None and (is_start or (self.maxspan is not None and t - txn["first"] > self.maxspan)
                                         or (self.maxpause is not None and t - txn["last"] > self.maxpause)
                                         or (self.maxevents is not None and len(txn["events"]) >= self.maxevents)):
-                    close(key, ends is None)
+                    close(txn, ends is None)
                     txn = None
                 if txn is None:
-                    txn = open_txns[key] = {"events": [], "first": t, "last": t, "started": is_start}
+                    txn = {"events": [], "first": t, "last": t, "started": is_start, "values": {}}
+                    open_txns.append(txn)
                 txn["events"].append(ev)
+                txn["values"].update(values)
                 txn["last"] = t
                 if ends is not None and ends(ev):
-                    close(key, True)
-            for key in list(open_txns):
-                close(key, ends is None)
+                    close(txn, True)
+            for txn in list(open_txns):
+                close(txn, ends is None)
             kept = [txn for txn in done if txn["closed"] or self.keepevicted]
-            kept.sort(key=lambda txn: -txn["first"])
-            for txn in kept:
-                yield self._merge(txn)
+            out = [self._merge(txn) for txn in kept]
+            if self.keeporphans:
+                for ev in orphans:
+                    ev = copy_event(ev)
+                    ev["_txn_orphan"] = 1
+                    out.append(ev)
+            out.sort(key=lambda r: -_time(r))
+            return iter(out)
         return run
 
     def _merge(self, txn: dict) -> dict:
@@ -135,10 +151,10 @@ class TransactionCommand(Command):
             if raw is not None:
                 raws.append(str(raw))
         out: dict = {"_time": txn["first"]}
-        key = dict(zip(self.fields, (get_field(txn["events"][0], f) for f in self.fields)))
+        key = {f: v for f, v in txn["values"].items()}
         for name, vals in values.items():
             if name in key:  # the values that made the transaction: one each
-                out[name] = key[name]
+                out[name] = list(key[name]) if isinstance(key[name], tuple) else key[name]
                 continue
             if not self.mvlist:
                 vals = sorted(set(map(str, vals)))
@@ -146,9 +162,19 @@ class TransactionCommand(Command):
         out["_raw"] = "\n".join(raws)
         out["duration"] = _number(txn["last"] - txn["first"])
         out["eventcount"] = len(txn["events"])
-        if self.keepevicted:
+        if self.keepevicted or self.marks_closed:
             out["closed_txn"] = 1 if txn["closed"] else 0
         return out
+
+
+def _key(v):
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _joins(have: dict, values: dict) -> bool:
+    """Whether an event's values fit a transaction's: none differs and (with both) one is shared."""
+    shared = [f for f in values if f in have]
+    return all(have[f] == values[f] for f in shared) and (bool(shared) or not have or not values)
 
 
 def _time(ev) -> float:
