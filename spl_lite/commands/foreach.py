@@ -5,7 +5,9 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.values import event_fields, get_field, to_string
+import orjson
+
+from ..runtime.values import event_fields, get_field, json_scalar, to_string
 from ..syntax import ast
 from .base import Command, Kind, to_text
 from .fragment import compile_fragment, run_fragment
@@ -64,6 +66,8 @@ class ForeachCommand(Command):
             for mark, role in self.marks:
                 text = text.replace(mark, fill.get(role, mark))
             if text not in compiled:
+                if len(compiled) >= 1000:  # one per distinct <<ITEM>> could grow without end
+                    compiled.clear()
                 compiled[text] = self._compile(text, env)
             return compiled[text]
 
@@ -86,14 +90,15 @@ class ForeachCommand(Command):
                 return
             value = get_field(ev, self.fields[0])
             if self.mode == "json_array" and isinstance(value, str):
-                import orjson
                 try:
                     value = orjson.loads(value)
                 except orjson.JSONDecodeError:
                     value = None
             values = value if isinstance(value, list) else [] if value is None else [value]
             for i, item in enumerate(values):
-                yield {"<<ITEM>>": to_string(item), "<<ITER>>": str(i)}
+                text = orjson.dumps(item).decode() if type(item) in (dict, list) else \
+                    json_scalar(item) if self.mode == "json_array" else to_string(item)
+                yield {"<<ITEM>>": text, "<<ITER>>": str(i)}
 
         def run(events, ctx):
             for ev in events:

@@ -91,22 +91,12 @@ class TojsonCommand(Command):
     @classmethod
     def from_args(cls, args):
         opts = cls.read_options(args.items)
-        typed, words = [], [w for w in args.items if isinstance(w, ast.Word)]
-        i = 0
-        while i < len(words):  # auto ( f ) arrives as four words
-            w = words[i]
-            m = _FUNCTION.match(w.text)
-            if m:
-                typed.append((m.group(2), m.group(1).lower()))
-                i += 1
-            elif w.text.lower() in TYPES and i + 3 < len(words) + 1 and i + 2 < len(words) \
-                    and words[i + 1].text == "(" and words[min(i + 3, len(words) - 1)].text == ")":
-                typed.append((words[i + 2].text, w.text.lower()))
-                i += 4
-            elif w.text == ",":
-                i += 1
-            else:
+        typed = []
+        for w in (w for w in args.items if isinstance(w, ast.Word)):
+            m = _FUNCTION.match(w.text)  # auto(f) reads as one name with parentheses
+            if m is None:
                 raise cls.error(f"Expected a datatype function such as auto({w.text}). Usage: {cls.syntax}", w.span)
+            typed.append((m.group(2), m.group(1).lower()))
         return cls(args.span, tuple(typed), opts.get("default_type", "none"), opts.get("fill_null", False),
                    opts.get("include_internal", False), opts.get("output_field", "_raw"))
 
