@@ -124,6 +124,13 @@ CASES = [
       ["18000", "1"]]),
     ("index=main | stats count by x | makecontinuous x span=10", [{"_time": 1, "x": 10}, {"_time": 2, "x": 30}],
      [["x", "count"], ["10", "1"], ["20", None], ["30", "1"]]),
+    # join with aliases: each side's fields named <alias>.<field>
+    ("index=main | stats sum(bytes) as total by user | join left=L right=R where L.user=R.user "
+     "[search index=main | stats count by user]", E3,
+     [["L.user", "L.total", "R.user", "R.count"], ["alice", "301", "alice", "2"], ["bob", "20", "bob", "1"]]),
+    ("index=main | stats sum(bytes) as total by user | join type=left left=L right=R where L.user = R.user "
+     "[search index=main user=bob | stats count by user]", E3,
+     [["L.user", "L.total", "R.user", "R.count"], ["alice", "301", None, None], ["bob", "20", "bob", "1"]]),
     # head with a comparison; stats rate
     ("index=main | head bytes>10 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
     ("index=main | stats rate(bytes) as r", [{"_time": 100, "bytes": 10}, {"_time": 120, "bytes": 70}],

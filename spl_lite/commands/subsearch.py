@@ -1,12 +1,13 @@
 """Subsearches and the commands built on them: format, return, append, appendcols, join."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import limits
-from ..runtime.values import event_fields, to_string, values_of, copy_event
+from ..runtime.values import copy_event, event_fields, get_field, to_string, values_of
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
 
@@ -267,26 +268,59 @@ class JoinCommand(SubsearchCommand):
     name: ClassVar[str] = "join"
     kind: ClassVar[Kind] = Kind.DATASET
     syntax: ClassVar[str] = ("join [type=inner|left|outer] [max=<N>] [overwrite=<bool>] [<field>, ...] "
-                             "[<subsearch>]")
+                             "[left=<L> right=<R> WHERE <L>.<field>=<R>.<field>] [<subsearch>]")
     example: ClassVar[str] = "join type=left userName [| inputlookup users.csv]"
     options: ClassVar[dict] = {"type": to_text, "max": to_int, "overwrite": to_bool, "usetime": to_bool,
                                "earlier": to_bool, "left": to_text, "right": to_text, "where": to_text}
     option_values: ClassVar[dict] = {"type": ("inner", "left", "outer")}
-    ignored_options: ClassVar[frozenset] = frozenset({"usetime", "earlier", "left", "right", "where"})
+    ignored_options: ClassVar[frozenset] = frozenset({"usetime", "earlier"})
 
     fields: tuple[str, ...] = ()
+    pairs: tuple = ()  # left=L right=R where L.a=R.b: (a, b) for each condition
 
     @classmethod
     def from_args(cls, args):
+        terms = next((i for i in args.items if isinstance(i, ast.And) and isinstance(i.terms[-1], ast.Subsearch)), None)
+        if terms is not None:  # WHERE ... [subsearch]: the last term is the subsearch
+            rest = terms.terms[:-1]
+            where = rest[0] if len(rest) == 1 else ast.And(rest, terms.span)
+            items = tuple(i for i in args.items if i is not terms) + (where, terms.terms[-1])
+            args = dataclasses.replace(args, items=items)
         base = super().from_args(args)
-        kind = dict(base.opts).get("type", "inner").lower()
+        opts = dict(base.opts)
+        kind = opts.get("type", "inner").lower()
         if kind not in ("inner", "left", "outer"):
             raise cls.error(f"Invalid join type '{kind}': use inner, left or outer.", args.span)
-        return cls(base.span, base.subsearch, base.opts, tuple(w.text for w in args.items if isinstance(w, ast.Word)))
+        where = next((i for i in args.items if isinstance(i, (ast.FieldMatch, ast.And))), None)
+        pairs = ()
+        if where is not None or "left" in opts or "right" in opts:
+            pairs = cls._pairs(where, opts.get("left"), opts.get("right"), args.span)
+        return cls(base.span, base.subsearch, base.opts, tuple(w.text for w in args.items if isinstance(w, ast.Word)),
+                   pairs)
+
+    @classmethod
+    def _pairs(cls, where, left, right, span) -> tuple:
+        """(left field, right field) from WHERE L.a=R.b [AND ...], with left= and right= aliases."""
+        if not (left and right and where is not None):
+            raise cls.error("join with aliases needs left=<alias> right=<alias> WHERE <alias>.<field>=<alias>.<field>.",
+                            span)
+        out = []
+        for t in (where.terms if isinstance(where, ast.And) else (where,)):
+            sides = {}
+            for text in (t.field, t.value) if isinstance(t, ast.FieldMatch) and t.op in ("=", "==") else ():
+                alias, _, name = text.partition(".")
+                sides[alias] = name
+            if set(sides) != {left, right} or not all(sides.values()):
+                raise cls.error(f"Each join condition compares {left}.<field> with {right}.<field>.",
+                                getattr(t, "span", span))
+            out.append((sides[left], sides[right]))
+        return tuple(out)
 
     def runner(self, env, opts):
         keep_unmatched = opts.get("type", "inner").lower() in ("left", "outer")
         most, overwrite = opts.get("max", 1), opts.get("overwrite", True)
+        if self.pairs:
+            return self._aliased(env, opts["left"], opts["right"], keep_unmatched, most)
 
         def key_of(row, keys):
             return tuple(to_string(values_of(row.get(k))[0]) if row.get(k) is not None else None for k in keys)
@@ -316,4 +350,32 @@ class JoinCommand(SubsearchCommand):
                         if overwrite or fields.get(k) is None:
                             out[k] = v
                     yield out
+        return run
+
+    def _aliased(self, env, left: str, right: str, keep_unmatched: bool, most: int):
+        """left=L right=R WHERE L.a=R.b: each side's fields named <alias>.<field>, as Splunk shows them."""
+        lefts, rights = [a for a, _ in self.pairs], [b for _, b in self.pairs]
+
+        def named(alias, fields):
+            return {f"{alias}.{k}": v for k, v in fields.items() if v is not None and not k.startswith("_")}
+
+        def run(events, ctx):
+            sub = run_subsearch(self.subsearch, env, limits.current().join_maxout)
+            index: dict[tuple, list] = {}
+            for r in sub:
+                key = tuple(to_string(values_of(r.get(k))[0]) if r.get(k) is not None else None for k in rights)
+                if None not in key:
+                    index.setdefault(key, []).append(r)
+            for ev in events:
+                fields = event_fields(ev)
+                key = tuple(to_string(values_of(fields.get(k))[0]) if fields.get(k) is not None else None
+                            for k in lefts)
+                matches = index.get(key, []) if None not in key else []
+                if most:
+                    matches = matches[:most]
+                base = {"_time": get_field(ev, "_time")} if get_field(ev, "_time") is not None else {}
+                if not matches and keep_unmatched:
+                    yield {**base, **named(left, fields)}
+                for m in matches:
+                    yield {**base, **named(left, fields), **named(right, event_fields(m))}
         return run
