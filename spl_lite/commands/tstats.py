@@ -77,8 +77,12 @@ class TstatsCommand(Command):
     def prepare(self, env):
         dataset, where = self._dataset(env)
         where_test, where_range = compile_search(where, env, command=self.name, leading=True)
-        search = DatasetSearch(dataset, env, self.span, where_range) if dataset else None
         names = self._row_fields(where)
+        reads = None if names is None or dataset is None else frozenset(
+            s for s in (dataset.source_field(n) for n in names) if s is not None)
+        if dataset is not None and names is not None and any(n in dataset.below for n in names):
+            reads = None  # a child's field is read through that child's own steps
+        search = DatasetSearch(dataset, env, self.span, where_range, reads) if dataset else None
         stats = StatsCommand(self.span, self.aggregates, self.by).prepare(env)
         binned = BinCommand(self.span, "_time", None, self.span_text).prepare(env) \
             if self.span_text and "_time" in self.by else None

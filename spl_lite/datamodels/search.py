@@ -12,9 +12,13 @@ from ..store.memory import ScanRequest
 
 
 class DatasetSearch:
-    def __init__(self, dataset: Dataset, env, span, time_range: TimeRange | None = None):
+    """``reads``: the event fields the rows will read (None: any); calculations that nothing
+    reads are skipped (each may cost a lookup per event)."""
+
+    def __init__(self, dataset: Dataset, env, span, time_range: TimeRange | None = None,
+                 reads: frozenset | None = None):
         self.dataset = dataset
-        steps = _compile_steps(dataset.steps, dataset, env, span)
+        steps = _needed(_compile_steps(dataset.steps, dataset, env, span), reads)
         # The root constraint goes to the store's scan, which answers it a column at a time.
         root = steps[0][2] if steps and steps[0][0] == "search" else None
         self.steps = steps[1:] if root is not None else steps
@@ -69,6 +73,28 @@ def through(ev, steps):
     return ev
 
 
+def _needed(steps: list, reads: frozenset | None) -> list:
+    """The steps without the calculations whose output no later step and no row reads."""
+    if reads is None:
+        return steps
+    wanted: set | None = set(reads)
+    kept = []
+    for step in reversed(steps):
+        if step[0] == "eval" and wanted is not None and step[1] not in wanted:
+            continue
+        kept.append(step)
+        read = step[3]
+        wanted = None if wanted is None or read is None else (wanted | read)
+    return kept[::-1]
+
+
+def _reads(node) -> frozenset | None:
+    """The fields a constraint's terms or a calculation's expression read; None: any."""
+    from ..commands.base import _collect_fields
+    names: set[str] = set()
+    return frozenset(names) if _collect_fields(node, names) and "_raw" not in names else None
+
+
 def _compile_steps(steps, dataset: Dataset, env, span) -> list:
     """Each constraint as a search-term test and each calculation as an expression, in order."""
     from ..syntax.macros import expand
@@ -79,9 +105,10 @@ def _compile_steps(steps, dataset: Dataset, env, span) -> list:
             if isinstance(step, Constraint):
                 terms = parse(expand(step.search, env.engine.macros)).leading
                 test, _ = compile_search(terms, env, command="tstats", leading=True)
-                out.append(("search", test, terms))
+                out.append(("search", test, terms, _reads(terms)))
             elif isinstance(step, Calculation):
-                out.append(("eval", step.output, compile_expr(parse_expression(step.expression), env)))
+                expr = parse_expression(step.expression)
+                out.append(("eval", step.output, compile_expr(expr, env), _reads(expr)))
         except SplError as e:
             raise SplError(f"The data model {dataset.model} ({dataset.lineage}) does not compile: {e.message}",
                            command="tstats", span=span) from None
