@@ -271,3 +271,12 @@ def test_the_lookup_eval_function(tmp_path):
     assert table_of(result)["rows"] == [['{"name":"bo"}', '{"name":"ana","team":"blue"}', None]]
     with pytest.raises(spl_lite.SplError, match="The lookup table 'nope.csv' does not exist"):
         engine.search('| makeresults | eval a=lookup("nope.csv", json_object("uid", 1))')
+
+
+def test_a_transaction_filter_that_does_not_compile_points_at_the_option():
+    query = "index=main | transaction user startswith=eval(nope(x))"
+    with pytest.raises(spl_lite.SplError) as info:
+        spl_lite.Engine().compile(query)
+    assert str(info.value).splitlines()[0] == ("Error in 'transaction' command: The startswith filter does not "
+                                               "compile: The 'nope' function is unsupported or undefined.")
+    assert query[info.value.span.start:info.value.span.end] == "startswith=eval(nope(x))"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import limits
+from ..errors import SplError
 from ..runtime import timeutil
 from ..runtime.expressions import compile_expr
 from ..runtime.search_terms import compile_search
@@ -187,11 +188,19 @@ def _number(x: float):
 
 
 def _filter(spec, env):
-    """A test for startswith=/endswith=: search terms, quoted or in parentheses, or eval(...)."""
+    """A test for startswith=/endswith=: search terms, quoted or in parentheses, or eval(...).
+    An error inside points at the whole option, since its text was parsed on its own."""
     if spec is None:
         return None
+    try:
+        return _compile_filter(spec.text.strip(), env)
+    except SplError as e:
+        raise SplError(f"The {spec.which} filter does not compile: {e.message}", command="transaction",
+                       span=spec.span, hint=e.hint) from None
+
+
+def _compile_filter(text: str, env):
     from ..syntax.parser import parse, parse_expression
-    text = spec.text.strip()
     if text.lower().startswith("eval(") and text.endswith(")"):
         expr = compile_expr(parse_expression(text[5:-1]), env, command="transaction")
         return lambda ev: expr(ev) is True

@@ -99,6 +99,8 @@ class _Compiler:
             hint = did_you_mean(node.name, self.functions.keys())
             text = getattr(self.env, "text", "") or ""
             written = text[node.span.start:node.span.end] if node.span and text else node.name
+            if written.lower() != node.name:  # an expression parsed from other text (a definition)
+                written = node.name
             raise SplError(f"The '{written}' function is unsupported or undefined.",
                            command=self.command, span=node.span, hint=hint)
         n = len(node.args)
