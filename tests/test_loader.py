@@ -122,3 +122,57 @@ def test_json_extraction_equals_splunk_export():
                 assert text == srow[key], key
                 compared += 1
     assert compared > 450
+
+
+def _mixed_ndjson() -> bytes:
+    """Windows of ordinary CloudTrail lines between windows holding each thing the window
+    reader leaves to the line reader."""
+    ordinary = [orjson.dumps(rec(eventName=f"E{i}", eventTime=f"2024-02-{1 + i % 29:02d}T{i % 24:02d}:{i % 60:02d}:"
+                                 f"{i % 60:02d}Z", errorCode="Denied" if i % 7 == 0 else None))
+                for i in range(3000)]
+    unusual = [b"", b"   ", b"{not json", b"[1]", orjson.dumps(rec(eventName="T", _time=1700000000)),
+               orjson.dumps(rec(eventName="ISO", eventTime="2024-03-04T10:00:00.123Z")),
+               orjson.dumps({"eventName": "NoTime"}), orjson.dumps({"message": "not CloudTrail", "time": 1.7e9}),
+               orjson.dumps(rec(eventName="CR")) + b"\r", orjson.dumps(rec(eventName="Leap", eventTime="2023-02-29T00:00:00Z"))]
+    lines = []
+    for i, line in enumerate(ordinary):
+        lines.append(line)
+        if i % 500 == 250:
+            lines.append(unusual[(i // 500) % len(unusual)])
+            lines += unusual[i // 500 * 2: i // 500 * 2 + 2]
+    return b"\n".join(lines)  # no newline after the last line
+
+
+@pytest.mark.parametrize("window", [300, 4096, 1 << 20])
+def test_windows_of_lines_load_as_each_line_does(tmp_path, monkeypatch, window):
+    from spl_lite.store import line_batches, records
+    f = tmp_path / "mixed.ndjson"
+    f.write_bytes(_mixed_ndjson())
+    query = "index=* | eval t=_time | table _time t eventName errorCode sourcetype userIdentity.userName _raw"
+
+    def loaded(window_bytes):
+        monkeypatch.setattr(line_batches, "WINDOW", window_bytes)
+        engine = spl_lite.Engine(limits={"load_workers": 1})
+        report = engine.load(f)
+        return report.events, report.bad_lines, report.errors, engine.search(query).rows
+
+    batched = loaded(window)
+    monkeypatch.setattr(records, "line_batches", lambda data, start, stop, origins, time, one_by_one:
+                        one_by_one(start, stop, 0))
+    one_by_one = loaded(window)  # the line reader alone
+    assert batched == one_by_one
+    assert one_by_one[0] > 3000 and one_by_one[1] > 0
+
+
+def test_window_times_are_the_single_time_rule():
+    import random
+    from spl_lite.store.line_batches import cloudtrail_times
+    from spl_lite.store.records import cloudtrail_time
+    rng = random.Random(7)
+    stamps = [f"{rng.choice([1900, 1970, 2000, 2024, 2100, rng.randint(1900, 2999)]):04d}-{rng.randint(1, 12):02d}-"
+              f"{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z"
+              for _ in range(5000)] + ["2024-02-29T00:00:00Z", "2000-02-29T12:00:00Z", "2024-12-31T23:59:59Z"]
+    assert list(cloudtrail_times(stamps)) == [cloudtrail_time(s) for s in stamps]
+    for odd in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 00:00:00Z",
+                "2024-01-01T00:00:00.5", "2024-01-0１T00:00:00Z"]:
+        assert cloudtrail_times(stamps[:3] + [odd]) is None  # left to the rule for one time

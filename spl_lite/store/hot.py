@@ -68,18 +68,22 @@ class HotExtractor:
         # A key such as "userIdentity.userName" at the top reads as the path: its text holds "userIdentity.
         self.nested = [(parents, ('"' + parents[0] + ".").encode("utf-8"), children)
                        for parents, children in groups.items()]
-        self.events: list = []
+        self.bodies: list = []
         self.spans: list = []
 
-    def add(self, ev, buffer, start: int, end: int) -> None:
-        self.events.append(ev)
+    def add(self, body, buffer, start: int, end: int) -> None:
+        self.bodies.append(body)
         self.spans.append((buffer, start, end))
+
+    def add_batch(self, batch) -> None:
+        self.bodies += batch.bodies
+        self.spans += zip(repeat(batch.buffer), batch.starts, batch.ends)
 
     def flush(self, encoders) -> None:
         """The batch's values encoded into the columns, each distinct value once."""
-        if not self.events:
+        bodies = self.bodies
+        if not bodies:
             return
-        bodies = list(map(_body, self.events))
         for key, i, name, get in self.top:
             values = list(map(dict.get, bodies, repeat(key), repeat(ABSENT)))
             if not set(map(type, values)) <= _TEXT:
@@ -108,12 +112,12 @@ class HotExtractor:
             for key, i, name, get in children:
                 values = list(map(dict.get, nodes, repeat(key), repeat(ABSENT)))
                 if not set(map(type, values)) <= _TEXT or any(map(dict.__contains__, bodies, repeat(name))):
-                    values = [v if type(v) is str else (_exact(get(ev)) if name in body else ABSENT)
-                              if v is ABSENT else _leaf(v) for v, body, ev in zip(values, bodies, self.events)]
+                    values = [v if type(v) is str else (_exact(get({BODY: body})) if name in body else ABSENT)
+                              if v is ABSENT else _leaf(v) for v, body in zip(values, bodies)]
                 for j in by_getter:
-                    values[j] = _exact(get(self.events[j]))
+                    values[j] = _exact(get({BODY: bodies[j]}))
                 _encode(values, encoders[i])
-        self.events.clear()
+        self.bodies = []
         self.spans.clear()
 
     def _mentions(self, text: bytes) -> bool:
@@ -132,10 +136,6 @@ class HotExtractor:
 _TEXT = {str, _Absent}
 _OBJECT = {dict}
 _EMPTY: dict = {}
-
-
-def _body(ev):
-    return ev[BODY]
 
 
 def _encode(values: list, enc) -> None:

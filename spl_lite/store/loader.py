@@ -14,6 +14,7 @@ import orjson
 
 from . import s3
 from .files import ARCHIVE_SUFFIXES, FileProblem, find_files, read_file_bytes, zip_members
+from .line_batches import each_event
 from .records import Origins, _ndjson, _read_elements, _read_ndjson, is_digest, make_event
 from .tolerant_json import ARRAY_START, dumps_deep
 from ..runtime.values import BODY
@@ -147,7 +148,7 @@ def _pruned(name: str, report: LoadReport, earliest, latest) -> bool:
 
 def _unique(events, seen: set, report: LoadReport):
     """Drop events whose eventID was loaded already (copies and re-exports overlap in dumps)."""
-    for ev in events:
+    for ev in each_event(events):
         event_id = ev[BODY].get("eventID")
         if event_id is not None:
             if event_id in seen:

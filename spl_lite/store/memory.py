@@ -13,6 +13,7 @@ ScanRequest and gets a Selection, which commands may read a column at a time.
 from __future__ import annotations
 
 from array import array
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,6 +23,7 @@ from .columns import NULL, STORE_METADATA, Column, Encoder, columnable
 from .field_names import FieldNames
 from .parts import WorkerParts
 from .hot import BATCH, HOT_FIELDS, HotExtractor
+from .line_batches import LineBatch
 from .selection import Selection, parse_raw
 from . import search_columns
 from ..runtime.search_terms import TimeRange
@@ -87,6 +89,10 @@ class EventStore(WorkerParts, FieldNames):
         times, bufs, starts, ends, origins = self._time, self._buf, self._start, self._end, self._origin
         buffer_ids, origin_ids = self._buffer_ids, self._origin_ids
         for ev in events:
+            if type(ev) is LineBatch:
+                hot.flush(encoders)
+                self._add_batch(ev, hot, encoders)
+                continue
             origin = ev[ORIGIN]
             oc = origin_ids.get(id(origin))
             if oc is None:
@@ -115,8 +121,8 @@ class EventStore(WorkerParts, FieldNames):
             starts.append(start)
             ends.append(end)
             origins.append(oc)
-            hot.add(ev, text, text_start, text_end)
-            if len(times) % BATCH == 0:
+            hot.add(ev[BODY], text, text_start, text_end)
+            if len(hot.bodies) >= BATCH:
                 hot.flush(encoders)
         hot.flush(encoders)
         self._n = len(times)
@@ -127,6 +133,29 @@ class EventStore(WorkerParts, FieldNames):
         self._by_buffer = None
         self._escapes = None
         return self._n - before
+
+    def _add_batch(self, batch: LineBatch, hot: HotExtractor, encoders) -> None:
+        buffer = batch.buffer
+        b = self._buffer_ids.get(id(buffer))
+        if b is None:
+            b = self._buffer_ids[id(buffer)] = len(self._buffers)
+            self._buffers.append(buffer)
+        origin_ids = self._origin_ids
+        codes = {}
+        for key, origin in dict(zip(map(id, batch.origins), batch.origins)).items():
+            oc = origin_ids.get(key)
+            if oc is None:
+                oc = origin_ids[key] = len(self._origins)
+                self._origins.append(origin)
+            codes[key] = oc
+        n = len(batch.bodies)
+        self._time.frombytes(np.asarray(batch.times, dtype=np.float64).tobytes())
+        self._buf.extend(repeat(b, n))
+        self._start.extend(batch.starts)
+        self._end.extend(batch.ends)
+        self._origin.extend(map(codes.__getitem__, map(id, batch.origins)))
+        hot.add_batch(batch)
+        hot.flush(encoders)
 
     def _load_names(self) -> tuple[str, ...]:
         return HOT_FIELDS if self.load_fields is None else tuple(f for f in HOT_FIELDS if f in self.load_fields)

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import SplError
 from ..runtime.values import raw_text, to_number
 from ..runtime.values.event import ORIGIN
+from .line_batches import each_event
 from .loader import LoadReport, load_paths
 
 DATASET_FILE = "_spl_lite.json"
@@ -63,7 +64,7 @@ class _Staging:
 
     def add(self, events) -> int:
         start = self.count
-        for ev in events:
+        for ev in each_event(events):
             origin = ev.get(ORIGIN) or {}
             t = to_number(ev.get("_time"))
             self.rows.append((self.count, math.nan if t is None else float(t), raw_text(ev),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .columns import NULL, STORE_METADATA, Encoder
+from .field_names import holds_escape
 from ..runtime.values import BUFFER, KNOWLEDGE
 
 
@@ -16,7 +17,7 @@ class WorkerParts:
         return {"n": self._n, "time": self._time.tobytes(), "buf": self._buf.tobytes(),
                 "start": self._start.tobytes(), "end": self._end.tobytes(), "origin": self._origin.tobytes(),
                 "buffers": [None if b is file_range else b for b in self._buffers],
-                "escaped": [b"\\u" in b for b in self._buffers],
+                "escaped": list(map(holds_escape, self._buffers)),
                 "origins": [{k: v for k, v in o.items() if k not in (BUFFER, KNOWLEDGE)} for o in self._origins],
                 "columns": {name: (enc.values, enc.column(self._n).codes) for name, enc in self._raw_columns.items()
                             if isinstance(enc, Encoder)}}

@@ -8,6 +8,7 @@ from typing import Iterator
 
 import orjson
 
+from .line_batches import line_batches
 from .tolerant_json import array_elements, loads_tolerant
 from ..runtime.timeutil import parse_iso
 from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
@@ -152,19 +153,28 @@ def _record_event(text: bytes, rec, where: str, raw, report, origins: Origins):
 
 
 def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0,
-                 wanted: list[bytes] | None = None) -> Iterator[dict]:
-    """One event a line. _raw stays in the file's buffer, kept once: each event holds only
-    the offset of its line, which saves a copy of every line while loading. With ``wanted``
-    (a one-shot search's texts), only the lines holding all of them are parsed."""
+                 wanted: list[bytes] | None = None) -> Iterator:
+    """One event a line, in LineBatches where the lines allow. _raw stays in the file's buffer,
+    kept once: each event holds only the offset of its line, which saves a copy of every line
+    while loading. With ``wanted`` (a one-shot search's texts), only the lines holding all of
+    them are parsed."""
     origins.buffer = data
     if wanted:
         yield from _wanted_lines(data, name, report, origins, first_line, wanted)
         return
     view = memoryview(data)
+
+    def one_by_one(start, stop, lines_before):
+        return _lines(data, view, start, stop, first_line + lines_before, name, report, origins)
+
+    yield from line_batches(data, 0, len(data), origins, cloudtrail_time, one_by_one)
+
+
+def _lines(data: bytes, view, pos: int, size: int, lineno: int, name: str, report, origins) -> Iterator[dict]:
+    """The events of the lines of ``data[pos:size]``, the first being line ``lineno + 1``."""
     find = data.find
-    pos, size, lineno = 0, len(data), first_line
     while pos < size:
-        end = find(b"\n", pos)
+        end = find(b"\n", pos, size)
         if end < 0:
             end = size
         lineno += 1
@@ -172,7 +182,7 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: i
         if start == end:
             # A run of blank lines is skipped in one step: a file of a billion newlines must
             # not cost a billion turns of this loop.
-            blank = _NOT_BLANK.search(data, pos)
+            blank = _NOT_BLANK.search(data, pos, size)
             nxt = size if blank is None else data.rfind(b"\n", pos, blank.start()) + 1 or pos
             if nxt > pos:
                 lineno += data.count(b"\n", pos, nxt)
