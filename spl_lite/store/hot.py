@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from itertools import repeat
 
-import numpy as np
 
 from ..runtime.values import BODY, json_scalar, raw_getter
 
@@ -70,6 +69,8 @@ class HotExtractor:
                        for parents, children in groups.items()]
         self.bodies: list = []
         self.spans: list = []
+        # Per field, each value seen (as the extractor holds it) to its code in the column.
+        self.tables = [{ABSENT: -1} for _ in self.names]
 
     def add(self, body, buffer, start: int, end: int) -> None:
         self.bodies.append(body)
@@ -88,7 +89,7 @@ class HotExtractor:
             values = list(map(dict.get, bodies, repeat(key), repeat(ABSENT)))
             if not set(map(type, values)) <= _TEXT:
                 values = [v if type(v) is str else _leaf(v) for v in values]
-            _encode(values, encoders[i])
+            _encode(values, encoders[i], self.tables[i])
         for parents, dotted, children in self.nested:
             nodes, by_getter = bodies, []
             dotted_here = None
@@ -116,7 +117,7 @@ class HotExtractor:
                               if v is ABSENT else _leaf(v) for v, body in zip(values, bodies)]
                 for j in by_getter:
                     values[j] = _exact(get({BODY: bodies[j]}))
-                _encode(values, encoders[i])
+                _encode(values, encoders[i], self.tables[i])
         self.bodies = []
         self.spans.clear()
 
@@ -138,11 +139,15 @@ _OBJECT = {dict}
 _EMPTY: dict = {}
 
 
-def _encode(values: list, enc) -> None:
-    local = dict.fromkeys(values)
-    for n, v in enumerate(local):
-        local[v] = n
-    codes = np.fromiter(map(local.__getitem__, values), dtype=np.int64, count=len(values))
-    remap = np.array([-1 if v is ABSENT else enc.code(list(v) if type(v) is Multivalue else v) for v in local],
-                     dtype=np.int32)
-    enc.codes.frombytes(remap[codes].tobytes())
+def _encode(values: list, enc, table: dict) -> None:
+    """The values' codes appended to the column; only values new to this load go through
+    the encoder."""
+    codes = list(map(table.get, values))
+    if None in codes:
+        for j in [j for j, c in enumerate(codes) if c is None]:
+            v = values[j]
+            c = table.get(v)
+            if c is None:
+                c = table[v] = enc.code(list(v) if type(v) is Multivalue else v)
+            codes[j] = c
+    enc.codes.extend(codes)
