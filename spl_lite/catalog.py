@@ -66,6 +66,8 @@ def stats_function_infos() -> dict[str, FunctionInfo]:
         usage = f"{name}" if not cls.takes_field else f"{name}(<field>)"
         if name in ("count", "c"):
             usage = f"{name} | {name}(<field>)"
+        elif name == "sparkline":
+            usage = "sparkline | sparkline(<function>(<field>)[, <span>])"
         out[name] = FunctionInfo(name, usage, (cls.__doc__ or "").strip().splitlines()[0])
     out["perc<N>"] = FunctionInfo("perc<N>", "perc95(<field>)", "The N-th percentile (also p<N>).")
     return out

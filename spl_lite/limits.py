@@ -47,6 +47,9 @@ class Limits:
     # Processes that parse data files at once when loading (Splunk's parallelIngestionPipelines);
     # 1 loads in the engine's own process.
     load_workers: int = 2
+    # Most points one sparkline may have when its span is not given ([stats] sparkline_maxsize):
+    # the span is the first of Splunk's sparkline_time_steps that keeps it within this many.
+    sparkline_maxsize: int = 100
     # One cell of a lookup CSV file.
     lookup_cell_bytes: int = 10 * 1024 ** 2
 

@@ -280,3 +280,52 @@ def test_a_transaction_filter_that_does_not_compile_points_at_the_option():
     assert str(info.value).splitlines()[0] == ("Error in 'transaction' command: The startswith filter does not "
                                                "compile: The 'nope' function is unsupported or undefined.")
     assert query[info.value.span.start:info.value.span.end] == "startswith=eval(nope(x))"
+
+
+# A day of events, one every 10 minutes, users taking turns: a sparkline's default span is the
+# first of limits.conf's sparkline_time_steps giving at most sparkline_maxsize (100) buckets.
+DAY = [{"_time": 1699920000 + i * 600, "who": f"u{i % 3}", "b": i} for i in range(144)]
+MARK = "##__SPARKLINE__##"
+
+SPARKLINES = [
+    ("index=main | stats sparkline(count, 6h) as trend, count", [["trend", "count"], [[MARK, "36", "36", "36", "36"], "144"]]),
+    ("index=main | stats sparkline(count(who), 12h) count by who",
+     [["who", "sparkline(count(who), 12h)", "count"], ["u0", [MARK, "24", "24"], "48"],
+      ["u1", [MARK, "24", "24"], "48"], ["u2", [MARK, "24", "24"], "48"]]),
+    ("index=main | stats sparkline(avg(b), 12h) as a, sparkline(max(b),1d) as m",
+     [["a", "m"], [[MARK, "35.5", "107.5"], [MARK, "143"]]]),
+    # The series shares the results' buckets: u2's first bucket is empty.
+    ("index=main b<2 OR b>140 | chart sparkline(count, 1h) by who",
+     [["who", "sparkline(count, 1h)"], ["u0", [MARK, "1"] + ["0"] * 22 + ["1"]],
+      ["u1", [MARK, "1"] + ["0"] * 22 + ["1"]], ["u2", [MARK] + ["0"] * 23 + ["1"]]]),
+    # 24 hours: 10m buckets would be 144, so 30m (48 buckets, 3 events each).
+    ("index=main | stats sparkline | eval n=mvcount(sparkline), firsts=mvindex(sparkline, 0, 2) | table n firsts",
+     [["n", "firsts"], ["49", [MARK, "3", "3"]]]),
+]
+
+
+@pytest.mark.parametrize("query,expected", SPARKLINES, ids=[c[0] for c in SPARKLINES])
+def test_sparkline(query, expected):
+    engine = spl_lite.Engine(now=1700100000, addons=False)
+    engine.add_events(DAY)
+    assert table_of(engine.search(query)) == {"columns": expected[0], "rows": expected[1:]}
+
+
+@pytest.mark.parametrize("query,message", [
+    ("index=main | stats sparkline(nope(b))",
+     "Error in 'stats' command: The argument 'sparkline(nope(b))' is invalid: 'nope' is not a stats function "
+     "for a sparkline.\n  index=main | stats sparkline(nope(b))\n                     ^^^^^^^^^^^^^^^^^^"),
+    ("index=main | stats sparkline(avg, 1h)",
+     "Error in 'stats' command: The 'avg' function needs a field: sparkline(avg(<field>)).\n"
+     "  index=main | stats sparkline(avg, 1h)\n                     ^^^^^^^^^^^^^^^^^^"),
+    ("index=main | stats sparkline(count, 7x)",
+     "Error in 'stats' command: The sparkline span '7x' is not a time span such as 30m or 1h.\n"
+     "  index=main | stats sparkline(count, 7x)\n                     ^^^^^^^^^^^^^^^^^^^^"),
+    ("index=main | eventstats sparkline",
+     "Error in 'eventstats' command: The sparkline function works only in stats and chart.\n"
+     "  index=main | eventstats sparkline\n                          ^^^^^^^^^"),
+])
+def test_sparkline_errors(query, message):
+    with pytest.raises(spl_lite.SplError) as e:
+        spl_lite.Engine(addons=False).compile(query)
+    assert str(e.value) == message

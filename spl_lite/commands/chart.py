@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import compile_aggregates, group_order, other_cell, rank_series, split_stats_items
+from ..runtime.aggregation import (compile_aggregates, group_order, other_cell, rank_series, sparkline_columns,
+                                   split_stats_items)
+from ..runtime.sparkline import finished
 from ..runtime.values import field_getter, to_string, values_of
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
@@ -60,8 +62,15 @@ class ChartCommand(Command):
         get_row = field_getter(self.row) if self.row else None
         get_col = field_getter(self.column) if self.column else None
         fill = 0 if all(s.factory.__name__ in COUNTING for s in specs) else None
+        sparklines = sparkline_columns(specs)
+        if sparklines and self.column:
+            raise self.error("A sparkline goes in a chart split by one field only (chart sparkline BY <row>).",
+                             self.span)
 
         def run(events, ctx):
+            return finished(rows(events, ctx), sparklines)
+
+        def rows(events, ctx):
             ctx.tabular = True
             cells: dict[tuple, list] = {}
             for ev in events:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import compile_aggregates, group_order, key_function, split_stats_items
+from ..runtime.aggregation import (compile_aggregates, group_order, key_function, sparkline_columns,
+                                   split_stats_items)
+from ..runtime.sparkline import finished
 from .base import Command, Kind, to_bool, to_text
 from ..executors.columnar_stats import stats_rows
 
@@ -43,7 +45,12 @@ class StatsCommand(Command):
         keys_of = key_function(by)
         count_only = by and all(a.arg is None and a.func.lower() in ("count", "c") for a in self.aggregates)
 
+        sparklines = sparkline_columns(specs)
+
         def run(events, ctx):
+            return finished(rows(events, ctx), sparklines)
+
+        def rows(events, ctx):
             ctx.tabular = True
             rows = stats_rows(events, by, self.aggregates, specs)
             if rows is not None:

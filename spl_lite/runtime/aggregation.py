@@ -9,6 +9,7 @@ from ..errors import SplError, did_you_mean
 from ..functions import stats_functions
 from ..syntax import ast
 from .expressions import compile_expr
+from .sparkline import Sparkline, sparkline_factory
 from .values import field_getter, sort_key_auto, to_number, values_of
 
 
@@ -26,6 +27,11 @@ class AggSpec:
 def compile_aggregates(aggs, env, command: str, allnum: bool = False) -> list[AggSpec]:
     specs, columns = [], set()
     for agg in aggs:
+        if agg.func.lower() == "sparkline":
+            cls, arg = sparkline_factory(agg, command)
+            column = _column(agg, columns, command)
+            specs.append(AggSpec(column, cls, _feeder(arg, env, command)))
+            continue
         cls = stats_functions.lookup(agg.func)
         if cls is not None and allnum:
             cls = stats_functions.all_numeric(cls)
@@ -36,13 +42,21 @@ def compile_aggregates(aggs, env, command: str, allnum: bool = False) -> list[Ag
         if agg.arg is None and cls.takes_field:
             raise SplError(f"The '{agg.func}' function needs a field: {agg.func}(<field>).",
                            command=command, span=agg.span)
-        column = agg.alias or agg.text
-        if column in columns:
-            raise SplError(f"The output field '{column}' is given twice; rename one with AS.",
-                           command=command, span=agg.span)
-        columns.add(column)
-        specs.append(AggSpec(column, cls, _feeder(agg.arg, env, command)))
+        specs.append(AggSpec(_column(agg, columns, command), cls, _feeder(agg.arg, env, command)))
     return specs
+
+
+def _column(agg, columns: set, command: str) -> str:
+    column = agg.alias or agg.text
+    if column in columns:
+        raise SplError(f"The output field '{column}' is given twice; rename one with AS.",
+                       command=command, span=agg.span)
+    columns.add(column)
+    return column
+
+
+def sparkline_columns(specs: list[AggSpec]) -> list[str]:
+    return [s.column for s in specs if issubclass(s.factory, Sparkline)]
 
 
 def _feeder(arg, env, command):

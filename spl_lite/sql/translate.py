@@ -307,6 +307,8 @@ class Translator(MoreCommands):
         func = agg.func.lower()
         if isinstance(agg.arg, ast.ExprArg):
             raise unsupported("eval() inside stats", self.dialect, command=c.name, span=agg.span)
+        if isinstance(agg.arg, ast.SparklineArg):
+            raise unsupported("The stats function sparkline()", self.dialect, command=c.name, span=agg.span)
         v = ref(getattr(agg.arg, "text", agg.arg), agg) if agg.arg is not None else None
         if v is not None and v.type == "mv":
             raise unsupported(f"{func}() of a multivalue field", self.dialect, command=c.name, span=agg.span)

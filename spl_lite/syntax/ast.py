@@ -237,6 +237,14 @@ class StatsAgg:
 
 
 @dataclass(frozen=True, slots=True)
+class SparklineArg:
+    """``sparkline(count(user), 1h)``'s argument: the inner function, its field and the span."""
+    func: str
+    field: Any = None  # a Word, or None for count
+    span_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ByClause:
     fields: tuple[Word, ...]
     span: Span | None = _span()

@@ -49,6 +49,20 @@ def _word(tok: Token) -> ast.Word:
     return ast.Word(str(tok), False, _span(tok))
 
 
+def _sparkline_arg(inner, span_text):
+    """The inner call of a sparkline, count(user) read as a name by field_name, taken apart."""
+    if inner is None:
+        return ast.SparklineArg("count", None, span_text)
+    m = _INNER_CALL.match(inner.text)
+    if m is None:
+        return ast.SparklineArg(inner.text, None, span_text)
+    field = m.group(2).strip()
+    return ast.SparklineArg(m.group(1), ast.Word(field, False, inner.span) if field else None, span_text)
+
+
+_INNER_CALL = re.compile(r"([^()]+)\((.*)\)\Z", re.S)
+
+
 @v_args(meta=True)
 class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search cannot overflow the stack
     """Builds ast nodes; each ``*_command`` rule becomes a CommandArgs for its command class."""
@@ -235,6 +249,9 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
     def agg_arg(self, meta, children):
         return children[0]
 
+    def agg_sparkline(self, meta, children):
+        return _sparkline_arg(children[0], str(children[1]))
+
     def agg_eval(self, meta, children):
         return ast.ExprArg(children[0], Span.of(meta))
 
@@ -243,6 +260,8 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
         # Splunk names the column after the call as written: "dc(user)", "count(eval(x>1))".
         end = alias.span.start if alias is not None else meta.end_pos
         text = self.text[meta.start_pos:end].strip()
+        if str(func).lower() == "sparkline" and not isinstance(arg, (ast.SparklineArg, ast.ExprArg)):
+            arg = _sparkline_arg(arg, None)
         return ast.StatsAgg(str(func), arg, alias.name.text if alias else None, text, Span.of(meta))
 
     def sort_target(self, meta, children):
