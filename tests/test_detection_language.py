@@ -135,6 +135,9 @@ CASES = [
     ("index=main | head bytes>10 | table bytes", E3, [["bytes"], ["300"], ["20"]]),
     ("index=main | stats rate(bytes) as r", [{"_time": 100, "bytes": 10}, {"_time": 120, "bytes": 70}],
      [["r"], ["3"]]),
+    # a quote escaped with a backslash inside an unquoted term is part of it (published detections)
+    ('index=main cfg=*\\"privileged\\":true* | table cfg',
+     [{"cfg": '{"privileged":true}'}, {"cfg": '{"privileged":false}'}], [["cfg"], ['{"privileged":true}']]),
     # eval function names in any case
     ('index=main | where LIKE(ev, "Get%") | eval k=CASE(bytes>100, "big", true(), "small") | table k', E3,
      [["k"], ["big"], ["small"]]),

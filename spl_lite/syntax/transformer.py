@@ -46,6 +46,8 @@ def _word(tok: Token) -> ast.Word:
     if tok.type == "QUOTED_PREFIX":
         end = tok.rfind('"') + 1
         return ast.Word(unquote(tok[:end]) + tok[end:], True, _span(tok))
+    if tok.type == "SEARCH_WORD":
+        return ast.Word(tok.replace('\\"', '"'), False, _span(tok))
     return ast.Word(str(tok), False, _span(tok))
 
 
@@ -121,7 +123,7 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
         return ast.FieldIn(f.text, values, Span.of(meta))
 
     def search_word(self, meta, children):
-        return ast.Keyword(str(children[0]), False, Span.of(meta))
+        return ast.Keyword(children[0].replace('\\"', '"'), False, Span.of(meta))
 
     def search_directive(self, meta, children):
         text = str(children[0])
