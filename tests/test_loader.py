@@ -157,7 +157,7 @@ def test_windows_of_lines_load_as_each_line_does(tmp_path, monkeypatch, window):
         return report.events, report.bad_lines, report.errors, engine.search(query).rows
 
     batched = loaded(window)
-    monkeypatch.setattr(records, "line_batches", lambda data, start, stop, origins, time, one_by_one:
+    monkeypatch.setattr(records, "line_batches", lambda data, start, stop, origins, time, one_by_one, projection:
                         one_by_one(start, stop, 0))
     one_by_one = loaded(window)  # the line reader alone
     assert batched == one_by_one

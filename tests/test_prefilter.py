@@ -88,3 +88,51 @@ def test_the_cli_runs_a_query_on_the_lines_that_hold_its_terms(data, capsys):
     full = spl_lite.Engine()
     full.load(data)
     assert f"{full.search('eventName=ConsoleLogin | stats count').rows[0]['count']}" in out
+
+
+ODD_LINES = [  # each makes its window take the full parse, or reads the same either way
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "responseElements.ConsoleLogin": "Failure"}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "_time": 1700000000, "errorCode": "Timed"}',
+    '{"message": "not CloudTrail", "time": 1709640000, "errorCode": "Plain"}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "errorCode": "Bad\xff"}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "errorCode": 123456789012345678901234567890}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "errorCode": null, "errorMessage": ["a", 1]}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "errorCode": {"nested": "Obj"}}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "errorCode": "Dup", "errorCode": "DupLast"}',
+    '{"eventName": "X", "eventTime": "2024-03-05 10:00:00", "errorCode": "IsoTime"}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "err\\u006frCode": "Escaped"}',
+    '{"eventName": "X", "eventTime": "2024-03-05T10:00:00Z", "errorCode": "x", broken',
+    '[1, 2]',
+]
+PROJECTED = [
+    "sourcetype=aws:cloudtrail | stats count by errorCode | sort - count",
+    "* | stats count by errorCode, sourcetype",
+    "* | stats values(errorMessage) as m dc(eventName) as n by responseElements.ConsoleLogin",
+    "* | timechart span=1d count by errorCode",
+    "* | stats count by userIdentity.type, awsRegion | sort - count | head 5",
+]
+
+
+@pytest.mark.parametrize("search", PROJECTED)
+def test_a_search_run_once_reads_only_its_keys_and_answers_the_same(data, tmp_path, monkeypatch, search):
+    from spl_lite.store import line_batches, projection
+    monkeypatch.setattr(line_batches, "WINDOW", 4096)  # small windows: most clean, each odd line in its own
+    lines = data.read_bytes().splitlines()
+    for i, odd in enumerate(ODD_LINES):
+        lines.insert(10 + 25 * i, odd.encode("utf-8", "surrogateescape").replace("\xff".encode(), b"\xff"))
+    path = tmp_path / "odd.ndjson"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    projected = []
+    read = projection.Projection.read
+    monkeypatch.setattr(projection.Projection, "read",
+                        lambda self, window, lines: projected.append(1) or read(self, window, lines))
+    full = spl_lite.Engine(now=1710000000, limits={"load_workers": 1})
+    full_report = full.load(path)
+    assert not projected  # no projection when every field may be read
+    once = spl_lite.Engine(now=1710000000, limits={"load_workers": 1})
+    query = once.compile(search)
+    report = once.load(path, only_for=query)
+    assert projected
+    assert (report.events, report.bad_lines, report.errors) == \
+        (full_report.events, full_report.bad_lines, full_report.errors)
+    assert query.run().rows == full.search(search).rows

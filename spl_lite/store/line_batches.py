@@ -39,10 +39,10 @@ def each_event(items):
             yield item
 
 
-def line_batches(data: bytes, start: int, stop: int, origins, cloudtrail_time, one_by_one):
+def line_batches(data: bytes, start: int, stop: int, origins, cloudtrail_time, one_by_one, projection=None):
     """LineBatch for each ordinary window of ``data[start:stop]`` (whole lines), else what
-    ``one_by_one(window_start, window_end, lines_before)`` yields for that window."""
-    loads, get, has = orjson.loads, dict.get, dict.__contains__
+    ``one_by_one(window_start, window_end, lines_before)`` yields for that window. With a
+    Projection (a one-shot search's keys), bodies hold only those keys where the window allows."""
     pos, lines_read = start, 0
     while pos < stop:
         cut = stop if stop - pos <= WINDOW else data.rfind(b"\n", pos, pos + WINDOW) + 1
@@ -54,26 +54,53 @@ def line_batches(data: bytes, start: int, stop: int, origins, cloudtrail_time, o
             lines.pop()
         batch = None
         if b"\r" not in window:
-            try:
-                bodies = list(map(loads, lines))
-            except orjson.JSONDecodeError:
-                bodies = None
-            if bodies is not None and set(map(type, bodies)) == _OBJECT and not any(map(has, bodies, repeat("_time"))):
-                stamps = list(map(get, bodies, repeat("eventTime")))
-                if set(map(type, stamps)) == _TEXT:
-                    times = cloudtrail_times(stamps)
-                    if times is None:
-                        times = list(map(cloudtrail_time, stamps))
-                    if None not in times:
-                        ends = list(accumulate(map(len, lines), lambda at, n: at + n + 1, initial=pos - 1))[1:]
-                        starts = [e - n for e, n in zip(ends, map(len, lines))]
-                        batch = LineBatch(data, bodies, starts, ends, times, _origins(bodies, origins))
+            read = projection.read(window, lines) if projection is not None else None
+            if read is not None:
+                bodies, stamps, named = read
+                batch = _batch(data, pos, lines, bodies, stamps, origins, cloudtrail_time, named)
+            if batch is None:
+                read = _parse(lines)
+                if read is not None:
+                    bodies, stamps = read
+                    batch = _batch(data, pos, lines, bodies, stamps, origins, cloudtrail_time, None)
         if batch is not None:
             yield batch
         else:
             yield from one_by_one(pos, cut, lines_read)
         lines_read += len(lines)
         pos = cut
+
+
+def _parse(lines: list[bytes]):
+    """(bodies, eventTime values) of lines that are all JSON objects without a "_time" key."""
+    try:
+        bodies = list(map(orjson.loads, lines))
+    except orjson.JSONDecodeError:
+        return None
+    if set(map(type, bodies)) != _OBJECT or any(map(dict.__contains__, bodies, repeat("_time"))):
+        return None
+    return bodies, list(map(dict.get, bodies, repeat("eventTime")))
+
+
+def _batch(data, pos, lines, bodies, stamps, origins, cloudtrail_time, named):
+    """The window's LineBatch, or None unless every eventTime is CloudTrail's own format.
+    ``named``: whether every line has eventName (None: look in the bodies)."""
+    if set(map(type, stamps)) != _TEXT:
+        return None
+    times = cloudtrail_times(stamps)
+    if times is None:
+        times = list(map(cloudtrail_time, stamps))
+        if None in times:
+            return None
+    if named is None:
+        kinds = _origins(bodies, origins)
+    elif origins.fixed or named:
+        kinds = [origins.for_record(_CLOUDTRAIL)] * len(bodies)
+    else:
+        return None
+    ends = list(accumulate(map(len, lines), lambda at, n: at + n + 1, initial=pos - 1))[1:]
+    starts = [e - n for e, n in zip(ends, map(len, lines))]
+    return LineBatch(data, bodies, starts, ends, times, kinds)
 
 
 def cloudtrail_times(stamps: list[str]):
@@ -118,6 +145,7 @@ def _origins(bodies: list, origins) -> list:
 
 
 _OBJECT = {dict}
+_CLOUDTRAIL = {"eventName": None}  # what tells a CloudTrail record (records.is_cloudtrail)
 _TEXT = {str}
 _LENGTH_20 = {20}
 _SEPARATORS = [4, 7, 10, 13, 16, 19]

@@ -131,7 +131,7 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
             report.bytes += len(data)
             report.files += a == 0
             origins = Origins(name, options["sourcetype"], options["index"], options["host"])
-            store.add(_read_ndjson(data, name, report, origins, 0, options.get("wanted")))
+            store.add(_read_ndjson(data, name, report, origins, 0, options.get("wanted"), options.get("fields")))
             if report.errors:
                 report.errors = _renumbered(report.errors, name, _lines_before(path, a))
             report.events = len(store)

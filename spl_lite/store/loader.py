@@ -57,7 +57,7 @@ def _records_of(doc) -> list | None:
 
 
 def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: str,
-              host: str, decorate=None, wanted=None) -> Iterator[dict]:
+              host: str, decorate=None, wanted=None, fields=None) -> Iterator[dict]:
     name = str(path)
     try:
         data = read_file_bytes(path)
@@ -70,13 +70,14 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
         report.bad_files += 1
         return
     yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate,
-                         wanted=wanted)
+                         wanted=wanted, fields=fields)
 
 
 def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | None, index: str,
-              host: str, decorate=None, wanted=None) -> Iterator[dict]:
+              host: str, decorate=None, wanted=None, fields=None) -> Iterator[dict]:
     """The events in one file's (decompressed) bytes; with ``wanted``, only those whose text
-    holds every one of those texts (in any case)."""
+    holds every one of those texts (in any case); with ``fields`` (the only fields a one-shot
+    search reads), NDJSON bodies may hold only what those fields need."""
     report.bytes += len(data)
     text = data.lstrip()
     if not text:
@@ -122,7 +123,7 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                 yield make_event(doc, text.strip(), origins)
                 return
     report.files += 1
-    yield from _read_ndjson(data, name, report, origins, wanted=wanted)
+    yield from _read_ndjson(data, name, report, origins, wanted=wanted, fields=fields)
 
 
 def _sources(path: Path, report: LoadReport, earliest, latest):
@@ -172,7 +173,9 @@ def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "mai
     report = LoadReport()
     was_enabled = gc.isenabled()
     gc.disable()
-    options = dict(sourcetype=sourcetype, index=index, host=host, wanted=wanted)
+    # Bodies hold only what a one-shot search reads, unless eventIDs are to be compared.
+    fields = getattr(store, "load_fields", None) if seen_ids is None else None
+    options = dict(sourcetype=sourcetype, index=index, host=host, wanted=wanted, fields=fields)
     try:
         sources = [(name, f, data) for p in paths for f in find_files(p, report, seen_files)
                    for name, data in _sources(f, report, earliest, latest)]

@@ -9,6 +9,7 @@ from typing import Iterator
 import orjson
 
 from .line_batches import line_batches
+from .projection import Projection
 from .tolerant_json import array_elements, loads_tolerant
 from ..runtime.timeutil import parse_iso
 from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
@@ -153,7 +154,7 @@ def _record_event(text: bytes, rec, where: str, raw, report, origins: Origins):
 
 
 def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0,
-                 wanted: list[bytes] | None = None) -> Iterator:
+                 wanted: list[bytes] | None = None, fields=None) -> Iterator:
     """One event a line, in LineBatches where the lines allow. _raw stays in the file's buffer,
     kept once: each event holds only the offset of its line, which saves a copy of every line
     while loading. With ``wanted`` (a one-shot search's texts), only the lines holding all of
@@ -167,7 +168,7 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: i
     def one_by_one(start, stop, lines_before):
         return _lines(data, view, start, stop, first_line + lines_before, name, report, origins)
 
-    yield from line_batches(data, 0, len(data), origins, cloudtrail_time, one_by_one)
+    yield from line_batches(data, 0, len(data), origins, cloudtrail_time, one_by_one, Projection.of(fields))
 
 
 def _lines(data: bytes, view, pos: int, size: int, lineno: int, name: str, report, origins) -> Iterator[dict]:
