@@ -176,3 +176,52 @@ def test_window_times_are_the_single_time_rule():
     for odd in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 00:00:00Z",
                 "2024-01-01T00:00:00.5", "2024-01-0１T00:00:00Z"]:
         assert cloudtrail_times(stamps[:3] + [odd]) is None  # left to the rule for one time
+
+
+PROJECTION_ODDITIES = [  # shapes along the columns' paths, one a line, read as the full parse reads them
+    rec(errorMessage=None),
+    rec(eventSource=5),
+    rec(awsRegion=True),
+    rec(userIdentity={"type": ["a", "b"]}),
+    rec(userIdentity={"type": "Root", "sessionContext": None}),
+    rec(userIdentity={"type": "Root", "sessionContext": {"sessionIssuer": {"userName": "si"}}}),
+    rec(userIdentity={"type": "Root", "sessionContext": {"sessionIssuer.userName": "dotted-inside"}}),
+    {**rec(userIdentity={"type": "IAMUser"}), "userIdentity.userName": "dotted-top"},
+    rec(userIdentity=None, requestParameters=None),
+    rec(responseElements="text"),
+    rec(requestParameters={"roleArn": {"nested": 1}}),
+    rec(requestParameters={"sourceIdentity": None}),
+    rec(additionalEventData={"MFAUsed": "No"}, responseElements={"ConsoleLogin": "Success"}),
+    rec(userAgent="caf\u00e9 \u2603"),
+    rec(userIdentity=[{"type": "x"}]),
+]
+
+
+def test_columns_made_at_load_are_the_same_projected(tmp_path, monkeypatch):
+    """Every column made at load, over real CloudTrail events and odd shapes: read by the
+    projection (typed decoding of only the columns' paths) and parsed whole."""
+    from spl_lite.store import line_batches, projection
+    from spl_lite.store.hot import HOT_FIELDS
+    monkeypatch.setattr(line_batches, "WINDOW", 2048)  # the odd lines' windows fall back, the rest not
+    real = [line for name in ("panther_analysis_rule_tests.ndjson", "elastic_integrations_cloudtrail_pipeline_tests.ndjson",
+                              "awsdocs_cloudtrail_user_guide_examples.ndjson")
+            for line in shared_path("data", name).read_bytes().splitlines() if line.strip()]
+    odd = [orjson.dumps(r) for r in PROJECTION_ODDITIES]
+    lines = [x for i, line in enumerate(real) for x in ([line] + ([odd[i // 40 % len(odd)]] if i % 40 == 0 else []))]
+    path = tmp_path / "real.ndjson"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    query = "index=* | table _time sourcetype " + " ".join(HOT_FIELDS)
+
+    def loaded():
+        engine = spl_lite.Engine(limits={"load_workers": 1})
+        report = engine.load(path)
+        return report.events, report.errors, engine.search(query).rows
+
+    read = projection.Projection.read
+    projected = []
+    monkeypatch.setattr(projection.Projection, "read",
+                        lambda self, window, lines: (lambda r: projected.append(r is not None) or r)(read(self, window, lines)))
+    with_projection = loaded()
+    assert True in projected and False in projected  # both ways were taken
+    monkeypatch.setattr(projection.Projection, "of", classmethod(lambda cls, fields: None))
+    assert with_projection == loaded()

@@ -19,20 +19,23 @@ WINDOW = 512 << 10  # bytes of lines per window: a few hundred events, whose par
 
 @dataclass(slots=True)
 class LineBatch:
-    """Consecutive events of one buffer: their parsed bodies, line offsets, times and origins."""
+    """Consecutive events of one buffer: their parsed bodies (or, read by a Projection, the
+    values of the columns made at load), line offsets, times and origins."""
     buffer: bytes
-    bodies: list
+    bodies: list | None
     starts: list
     ends: list
     times: list
     origins: list
+    columns: dict | None = None
 
 
 def each_event(items):
     """The events of a reader's output, batches taken apart, for the consumers that take
-    events one at a time (eventID dedup, the ingest's staging)."""
+    events one at a time (eventID dedup, the ingest's staging: they read whole bodies)."""
     for item in items:
         if type(item) is LineBatch:
+            assert item.bodies is not None, "a projected batch has no bodies"
             for body, start, t, origin in zip(item.bodies, item.starts, item.times, item.origins):
                 yield {"_time": float(t), RAW: start, BODY: body, ORIGIN: origin}
         else:
@@ -56,8 +59,10 @@ def line_batches(data: bytes, start: int, stop: int, origins, cloudtrail_time, o
         if b"\r" not in window:
             read = projection.read(window, lines) if projection is not None else None
             if read is not None:
-                bodies, stamps, named = read
-                batch = _batch(data, pos, lines, bodies, stamps, origins, cloudtrail_time, named)
+                columns, stamps, named = read
+                batch = _batch(data, pos, lines, None, stamps, origins, cloudtrail_time, named)
+                if batch is not None:
+                    batch.columns = columns
             if batch is None:
                 read = _parse(lines)
                 if read is not None:
@@ -95,7 +100,7 @@ def _batch(data, pos, lines, bodies, stamps, origins, cloudtrail_time, named):
     if named is None:
         kinds = _origins(bodies, origins)
     elif origins.fixed or named:
-        kinds = [origins.for_record(_CLOUDTRAIL)] * len(bodies)
+        kinds = [origins.for_record(_CLOUDTRAIL)] * len(stamps)
     else:
         return None
     ends = list(accumulate(map(len, lines), lambda at, n: at + n + 1, initial=pos - 1))[1:]

@@ -173,8 +173,8 @@ def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "mai
     report = LoadReport()
     was_enabled = gc.isenabled()
     gc.disable()
-    # Bodies hold only what a one-shot search reads, unless eventIDs are to be compared.
-    fields = getattr(store, "load_fields", None) if seen_ids is None else None
+    # Bodies hold only what the columns made at load read, unless eventIDs are to be compared.
+    fields = store.load_names() if seen_ids is None and hasattr(store, "load_names") else None
     options = dict(sourcetype=sourcetype, index=index, host=host, wanted=wanted, fields=fields)
     try:
         sources = [(name, f, data) for p in paths for f in find_files(p, report, seen_files)

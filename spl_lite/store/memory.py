@@ -84,8 +84,8 @@ class EventStore(WorkerParts, FieldNames):
         for name in STORE_METADATA:  # worked out from the origins, which this load may add to
             self._raw_columns.pop(name, None)
         before = self._n
-        encoders = [self._encoder(name) for name in self._load_names()]
-        hot = HotExtractor(self._load_names())
+        encoders = [self._encoder(name) for name in self.load_names()]
+        hot = HotExtractor(self.load_names())
         times, bufs, starts, ends, origins = self._time, self._buf, self._start, self._end, self._origin
         buffer_ids, origin_ids = self._buffer_ids, self._origin_ids
         for ev in events:
@@ -148,16 +148,19 @@ class EventStore(WorkerParts, FieldNames):
                 oc = origin_ids[key] = len(self._origins)
                 self._origins.append(origin)
             codes[key] = oc
-        n = len(batch.bodies)
+        n = len(batch.starts)
         self._time.frombytes(np.asarray(batch.times, dtype=np.float64).tobytes())
         self._buf.extend(repeat(b, n))
         self._start.extend(batch.starts)
         self._end.extend(batch.ends)
         self._origin.extend(map(codes.__getitem__, map(id, batch.origins)))
-        hot.add_batch(batch)
-        hot.flush(encoders)
+        if batch.columns is not None:
+            hot.add_columns(batch.columns, encoders)
+        else:
+            hot.add_batch(batch)
+            hot.flush(encoders)
 
-    def _load_names(self) -> tuple[str, ...]:
+    def load_names(self) -> tuple[str, ...]:
         return HOT_FIELDS if self.load_fields is None else tuple(f for f in HOT_FIELDS if f in self.load_fields)
 
     def _encoder(self, name: str) -> Encoder:
@@ -196,7 +199,7 @@ class EventStore(WorkerParts, FieldNames):
             self._end = array("q", self._end.tobytes())
             self._origin = array("i", self._origin.tobytes())
             for name, col in list(self._raw_columns.items()):
-                if name not in self._load_names():
+                if name not in self.load_names():
                     del self._raw_columns[name]  # made on first use: made again for all the events
                 elif isinstance(col, Column):
                     enc = Encoder()
