@@ -76,7 +76,8 @@ def _cuts(path: Path, size: int, pieces: int) -> list[int]:
 
 
 def results(parts, options: dict, n_workers: int):
-    """(exported store, report) of each part in load order; part i is read by worker i mod n,
+    """None once the workers have started (the caller reads its files meanwhile), then
+    (exported store, report) of each part in load order; part i is read by worker i mod n,
     so reading the workers' answers in load order never waits on a full pipe."""
     # The workers import spl_lite from where this process did, installed or not.
     root = str(Path(__file__).resolve().parents[2])
@@ -93,6 +94,7 @@ def results(parts, options: dict, n_workers: int):
                 proc.stdin.close()
             except BrokenPipeError:
                 raise _stopped() from None
+        yield None
         for i in range(len(parts)):
             try:
                 yield pickle.load(procs[i % n_workers].stdout)

@@ -206,13 +206,17 @@ def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, 
     split into ranges are read here meanwhile (the store keeps their text once)."""
     from . import load_workers
     answers = load_workers.results(parts, {**options, "load_fields": store.load_fields}, n)
-    whole: dict[str, bytes] = {}
-    for kind, name, path, a, b in parts:
-        if kind == "range" and path not in whole and not options.get("wanted"):
-            whole[path] = load_workers.read_whole(path)
-    for (kind, name, path, a, b), (part, done) in zip(parts, answers):
-        report.events += store.merge(part, decorate, whole.get(path), a if kind == "range" else 0)
-        done.events = 0
-        report.merge(done)
-        if progress is not None:
-            progress(report)
+    next(answers)  # the workers start before this process reads the files it keeps
+    try:
+        whole: dict[str, bytes] = {}
+        for kind, name, path, a, b in parts:
+            if kind == "range" and path not in whole and not options.get("wanted"):
+                whole[path] = load_workers.read_whole(path)
+        for (kind, name, path, a, b), (part, done) in zip(parts, answers):
+            report.events += store.merge(part, decorate, whole.get(path), a if kind == "range" else 0)
+            done.events = 0
+            report.merge(done)
+            if progress is not None:
+                progress(report)
+    finally:
+        answers.close()
