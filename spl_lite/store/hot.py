@@ -79,7 +79,7 @@ class HotExtractor:
 
     def add_batch(self, batch) -> None:
         self.bodies += batch.bodies
-        self.spans += zip(repeat(batch.buffer), batch.starts, batch.ends)
+        self.spans += zip(repeat(batch.buffer), batch.starts.tolist(), batch.ends.tolist())
 
     def add_columns(self, columns: dict, encoders) -> None:
         """Values a Projection read, a list per field (text, or UNSET for none)."""

@@ -7,7 +7,7 @@ by line instead, by the one reader that knows every rule, so the rules stay in o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import repeat
 
 import numpy as np
 import orjson
@@ -23,8 +23,8 @@ class LineBatch:
     values of the columns made at load), line offsets, times and origins."""
     buffer: bytes
     bodies: list | None
-    starts: list
-    ends: list
+    starts: np.ndarray  # int64 offsets
+    ends: np.ndarray
     times: list
     origins: list
     columns: dict | None = None
@@ -36,7 +36,7 @@ def each_event(items):
     for item in items:
         if type(item) is LineBatch:
             assert item.bodies is not None, "a projected batch has no bodies"
-            for body, start, t, origin in zip(item.bodies, item.starts, item.times, item.origins):
+            for body, start, t, origin in zip(item.bodies, item.starts.tolist(), item.times, item.origins):
                 yield {"_time": float(t), RAW: start, BODY: body, ORIGIN: origin}
         else:
             yield item
@@ -103,9 +103,9 @@ def _batch(data, pos, lines, bodies, stamps, origins, cloudtrail_time, named):
         kinds = [origins.for_record(_CLOUDTRAIL)] * len(stamps)
     else:
         return None
-    ends = list(accumulate(map(len, lines), lambda at, n: at + n + 1, initial=pos - 1))[1:]
-    starts = [e - n for e, n in zip(ends, map(len, lines))]
-    return LineBatch(data, bodies, starts, ends, times, kinds)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    ends = np.cumsum(lengths + 1) + (pos - 1)  # each line's end: the lines before it and their newlines
+    return LineBatch(data, bodies, ends - lengths, ends, times, kinds)
 
 
 def cloudtrail_times(stamps: list[str]):

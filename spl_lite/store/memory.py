@@ -13,7 +13,6 @@ ScanRequest and gets a Selection, which commands may read a column at a time.
 from __future__ import annotations
 
 from array import array
-from itertools import repeat
 from dataclasses import dataclass
 from typing import Callable
 
@@ -150,10 +149,13 @@ class EventStore(WorkerParts, FieldNames):
             codes[key] = oc
         n = len(batch.starts)
         self._time.frombytes(np.asarray(batch.times, dtype=np.float64).tobytes())
-        self._buf.extend(repeat(b, n))
-        self._start.extend(batch.starts)
-        self._end.extend(batch.ends)
-        self._origin.extend(map(codes.__getitem__, map(id, batch.origins)))
+        self._buf.frombytes(np.full(n, b, dtype=np.int32).tobytes())
+        self._start.frombytes(batch.starts.tobytes())
+        self._end.frombytes(batch.ends.tobytes())
+        if len(codes) == 1:
+            self._origin.frombytes(np.full(n, next(iter(codes.values())), dtype=np.int32).tobytes())
+        else:
+            self._origin.extend(map(codes.__getitem__, map(id, batch.origins)))
         if batch.columns is not None:
             hot.add_columns(batch.columns, encoders)
         else:
