@@ -324,6 +324,9 @@ def test_sparkline(query, expected):
     ("index=main | stats sparkline(count, 7x)",
      "Error in 'stats' command: The sparkline span '7x' is not a time span such as 30m or 1h.\n"
      "  index=main | stats sparkline(count, 7x)\n                     ^^^^^^^^^^^^^^^^^^^^"),
+    ("index=main | stats sparkline(eval(b*2))",
+     "Error in 'stats' command: A sparkline takes a stats function of a field: sparkline(avg(bytes), 1h).\n"
+     "  index=main | stats sparkline(eval(b*2))\n                     ^^^^^^^^^^^^^^^^^^^^"),
     ("index=main | eventstats sparkline",
      "Error in 'eventstats' command: The sparkline function works only in stats and chart.\n"
      "  index=main | eventstats sparkline\n                          ^^^^^^^^^"),

@@ -28,6 +28,9 @@ def sparkline_factory(agg: ast.StatsAgg, command: str):
     if command not in ("stats", "chart"):
         raise SplError("The sparkline function works only in stats and chart.", command=command, span=agg.span)
     arg = agg.arg
+    if not isinstance(arg, ast.SparklineArg):
+        raise SplError("A sparkline takes a stats function of a field: sparkline(avg(bytes), 1h).",
+                       command=command, span=agg.span)
     inner = stats_functions.lookup(arg.func)
     if inner is None or inner is Sparkline:
         raise SplError(f"The argument '{agg.text}' is invalid: '{arg.func}' is not a stats function for a sparkline.",

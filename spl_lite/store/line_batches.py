@@ -45,7 +45,8 @@ def each_event(items):
 def line_batches(data: bytes, start: int, stop: int, origins, cloudtrail_time, one_by_one, projection=None):
     """LineBatch for each ordinary window of ``data[start:stop]`` (whole lines), else what
     ``one_by_one(window_start, window_end, lines_before)`` yields for that window. With a
-    Projection (a one-shot search's keys), bodies hold only those keys where the window allows."""
+    Projection (the fields made into columns at load), a window it can read carries those
+    columns' values instead of parsed bodies."""
     pos, lines_read = start, 0
     while pos < stop:
         cut = stop if stop - pos <= WINDOW else data.rfind(b"\n", pos, pos + WINDOW) + 1
