@@ -317,7 +317,12 @@ def test_sparkline(query, expected):
 @pytest.mark.parametrize("query,message", [
     ("index=main | stats sparkline(nope(b))",
      "Error in 'stats' command: The argument 'sparkline(nope(b))' is invalid: 'nope' is not a stats function "
-     "for a sparkline.\n  index=main | stats sparkline(nope(b))\n                     ^^^^^^^^^^^^^^^^^^"),
+     "for a sparkline.\n  index=main | stats sparkline(nope(b))\n                     ^^^^^^^^^^^^^^^^^^\n"
+     "  help: a sparkline takes avg, c, count, dc, max, mean, min, range, stdev, stdevp, sum, sumsq, var, varp"),
+    ("index=main | stats sparkline(cout(b), 1h)",
+     "Error in 'stats' command: The argument 'sparkline(cout(b), 1h)' is invalid: 'cout' is not a stats function "
+     "for a sparkline.\n  index=main | stats sparkline(cout(b), 1h)\n                     ^^^^^^^^^^^^^^^^^^^^^^\n"
+     "  help: did you mean 'count'?"),
     ("index=main | stats sparkline(avg, 1h)",
      "Error in 'stats' command: The 'avg' function needs a field: sparkline(avg(<field>)).\n"
      "  index=main | stats sparkline(avg, 1h)\n                     ^^^^^^^^^^^^^^^^^^"),

@@ -19,6 +19,9 @@ from ..syntax import ast
 from .timeutil import floor_time, parse_span
 
 MARKER = "##__SPARKLINE__##"
+# The functions Splunk's sparkline takes (sparkline-func in the chart command's reference).
+FUNCTIONS = frozenset({"c", "count", "dc", "mean", "avg", "stdev", "stdevp", "var", "varp", "sum", "sumsq", "min",
+                       "max", "range"})
 # limits.conf [stats] sparkline_time_steps, its default.
 TIME_STEPS = ("1s", "5s", "10s", "30s", "1m", "5m", "10m", "30m", "1h", "1d", "1mon")
 
@@ -31,10 +34,11 @@ def sparkline_factory(agg: ast.StatsAgg, command: str):
     if not isinstance(arg, ast.SparklineArg):
         raise SplError("A sparkline takes a stats function of a field: sparkline(avg(bytes), 1h).",
                        command=command, span=agg.span)
-    inner = stats_functions.lookup(arg.func)
-    if inner is None or inner is Sparkline:
+    inner = stats_functions.lookup(arg.func) if arg.func.lower() in FUNCTIONS else None
+    if inner is None:
         raise SplError(f"The argument '{agg.text}' is invalid: '{arg.func}' is not a stats function for a sparkline.",
-                       command=command, span=agg.span, hint=did_you_mean(arg.func, stats_functions.known_names()))
+                       command=command, span=agg.span,
+                       hint=did_you_mean(arg.func, sorted(FUNCTIONS)) or f"a sparkline takes {', '.join(sorted(FUNCTIONS))}")
     if isinstance(arg.field, ast.Word) and arg.field.text.lower().startswith("eval("):
         raise SplError("A sparkline's function takes a field, not eval(...).", command=command, span=agg.span)
     if arg.field is None and inner.takes_field:
