@@ -49,4 +49,4 @@ def test_all_published_detections_compile_and_run():
     # Every stop has a reason a user can act on; the kinds are counted, not hidden.
     assert all(why.split(":")[0] in ("command not supported", "lookup file not here", "no GeoIP database",
                                      "macro not defined", "other") for why in reasons)
-    assert totals["ran"] >= 1530  # a ratchet: raise it as the language grows
+    assert totals["ran"] >= 1540  # a ratchet: raise it as the language grows
