@@ -61,3 +61,25 @@ def test_a_worker_that_stops_is_a_clean_error(tmp_path):
         with pytest.raises(spl_lite.SplError) as e:
             _load(data, 2)
     assert e.value.headline == "A loading worker process stopped before it was done (its error is above, if any)."
+
+
+def test_a_search_run_once_reads_the_text_only_when_it_needs_it(tmp_path):
+    data = _write_data(tmp_path)
+    path = data / "big.ndjson"
+    search = "index=main | stats count by n | sort - n | head 3"  # n is no column made at load: read from the text
+    full = spl_lite.Engine(now=1710000000, limits={"load_workers": 1})
+    full.load(path)
+    with mock.patch.object(load_workers, "PARALLEL_BYTES", 1), mock.patch.object(load_workers, "RANGE_BYTES", 4096):
+        once = spl_lite.Engine(now=1710000000, limits={"load_workers": 2})
+        query = once.compile(search)
+        once.load(path, only_for=query)
+        assert "FileText" in {type(b).__name__ for b in once.store._buffers}  # not read at load
+        assert query.run().rows == full.search(search).rows
+        assert "FileText" not in {type(b).__name__ for b in once.store._buffers}
+        changed = spl_lite.Engine(now=1710000000, limits={"load_workers": 2})
+        query = changed.compile(search)
+        changed.load(path, only_for=query)
+        with open(path, "a") as f:
+            f.write('{"eventName": "Late"}\n')
+        with pytest.raises(spl_lite.SplError, match="changed after it was loaded: load it again"):
+            query.run()

@@ -61,9 +61,9 @@ class FieldNames:
         if key is None:
             return True
         if self._escapes is None:
-            self._escapes = any(self._escaped[b] if b in self._escaped else holds_escape(buffer)
-                                for b, buffer in enumerate(self._buffers))
-        return self._escapes or any(key in buffer for buffer in self._buffers)
+            self._escapes = any(self._escaped[b] if b in self._escaped else holds_escape(self.text_of(b))
+                                for b in range(len(self._buffers)))
+        return self._escapes or any(key in self.text_of(b) for b in range(len(self._buffers)))
 
     def _events_holding(self, text: bytes):
         """Store positions of events whose text holds the bytes, in the order found."""

@@ -210,3 +210,50 @@ def zip_members(path: Path, report, pruned):
                 _skip(report, Path(name), str(e))
             except (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as e:
                 _skip(report, Path(name), f"cannot read it from the archive ({e})")
+
+
+class FileText:
+    """A plain NDJSON file's bytes, left on disk at load: a search run once that reads only
+    the columns made at load needs none of them, or a few events' lines (``slice``)."""
+    __slots__ = ("path", "stamp", "reads")
+    SLICES = 1024  # lines read one by one before the whole file is
+
+    def __init__(self, path: str):
+        self.path = path
+        self.stamp = _stamp(path)
+        self.reads = 0
+
+    def read(self) -> bytes:
+        self._check()
+        try:
+            return read_file_bytes(Path(self.path))
+        except (FileProblem, OSError) as e:
+            raise _gone(self.path, e) from None
+
+    def slice(self, start: int, end: int) -> bytes:
+        self._check()
+        self.reads += 1
+        try:
+            with open(self.path, "rb") as f:
+                return os.pread(f.fileno(), end - start, start)
+        except OSError as e:
+            raise _gone(self.path, e) from None
+
+    def _check(self) -> None:
+        try:
+            same = _stamp(self.path) == self.stamp
+        except OSError as e:
+            raise _gone(self.path, e) from None
+        if not same:
+            from ..errors import SplError
+            raise SplError(f"{self.path} changed after it was loaded: load it again.")
+
+
+def _gone(path: str, e: Exception):
+    from ..errors import SplError
+    return SplError(f"{path} cannot be read again: {e}")
+
+
+def _stamp(path: str) -> tuple:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns

@@ -13,7 +13,7 @@ from typing import Iterator
 import orjson
 
 from . import s3
-from .files import ARCHIVE_SUFFIXES, FileProblem, find_files, read_file_bytes, zip_members
+from .files import ARCHIVE_SUFFIXES, FileProblem, FileText, find_files, read_file_bytes, zip_members
 from .line_batches import each_event
 from .records import Origins, _ndjson, _read_elements, _read_ndjson, is_digest, make_event
 from .tolerant_json import ARRAY_START, dumps_deep
@@ -211,7 +211,9 @@ def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, 
         whole: dict[str, bytes] = {}
         for kind, name, path, a, b in parts:
             if kind == "range" and path not in whole and not options.get("wanted"):
-                whole[path] = load_workers.read_whole(path)
+                # Loaded for one search that names its fields: the text waits on disk until a
+                # command needs it (most never do).
+                whole[path] = FileText(path) if store.load_fields is not None else load_workers.read_whole(path)
         for (kind, name, path, a, b), (part, done) in zip(parts, answers):
             report.events += store.merge(part, decorate, whole.get(path), a if kind == "range" else 0)
             done.events = 0

@@ -20,6 +20,7 @@ import numpy as np
 
 from .columns import NULL, STORE_METADATA, Column, Encoder, columnable
 from .field_names import FieldNames
+from .files import FileText
 from .parts import WorkerParts
 from .hot import BATCH, HOT_FIELDS, HotExtractor
 from .line_batches import LineBatch
@@ -253,7 +254,20 @@ class EventStore(WorkerParts, FieldNames):
         return int(t) if t.is_integer() else t
 
     def raw(self, p: int) -> bytes:
-        return bytes(self._buffers[self._buf[p]][self._start[p]:self._end[p]])
+        buffer = self._buffers[self._buf[p]]
+        if type(buffer) is FileText:
+            if buffer.reads < buffer.SLICES:
+                return buffer.slice(int(self._start[p]), int(self._end[p]))
+            buffer = self.text_of(self._buf[p])
+        return bytes(buffer[self._start[p]:self._end[p]])
+
+    def text_of(self, b: int) -> bytes:
+        """Buffer b, a file's bytes read now if they were left on disk at load."""
+        buffer = self._buffers[b]
+        if type(buffer) is FileText:
+            buffer = self._buffers[b] = buffer.read()
+            self._buffer_ids[id(buffer)] = b
+        return buffer
 
     def event(self, p: int) -> Event:
         raw = self.raw(p)
@@ -365,7 +379,8 @@ class EventStore(WorkerParts, FieldNames):
         if self._by_buffer is None:
             self._ensure_sorted()
             out = []
-            for b, buffer in enumerate(self._buffers):
+            for b in range(len(self._buffers)):
+                buffer = self.text_of(b)
                 pos = np.nonzero(self._buf == b)[0]
                 order = np.argsort(self._start[pos], kind="stable")
                 pos = pos[order]
