@@ -10,6 +10,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..errors import Span, SplError
+from .parser_cache import cached_lark
 from .transformer import ToAst
 
 # What the grammar's terminals are called in messages.
@@ -37,8 +38,8 @@ def grammar_text() -> str:
 
 @functools.lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True)
+    return cached_lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
+                       maybe_placeholders=True)
 
 
 def parse(text: str):
