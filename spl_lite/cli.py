@@ -13,7 +13,7 @@ from .errors import internal_error
 from .knowledge.conf import read_utf8
 from .render import FORMATS, render, render_many
 from . import ingest_cli
-from .sql.translate import DIALECTS, to_sql
+from .sql import DIALECTS
 
 MAX_LOAD_ERRORS_SHOWN = 10
 
@@ -290,6 +290,7 @@ def _print_sql(args) -> int:
     """spl-lite sql: the search compiled as usual, then translated; nothing is loaded or run."""
     args.engine = "memory"
     engine = make_engine(args)
+    from .sql import to_sql
     try:
         print(to_sql(engine.compile(args.spl), args.dialect))
     except SplError as e:

@@ -333,7 +333,6 @@ class Translator(MoreCommands):
 
 
 
-DIALECTS = ("duckdb", "spark", "trino", "databricks")
 
 
 def to_sql(query, dialect: str = "duckdb") -> str:
