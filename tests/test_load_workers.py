@@ -63,6 +63,21 @@ def test_a_worker_that_stops_is_a_clean_error(tmp_path):
     assert e.value.headline == "A loading worker process stopped before it was done (its error is above, if any)."
 
 
+def test_a_file_cut_short_while_a_worker_maps_it_is_named(tmp_path):
+    """A worker maps its range of the file; a file cut shorter meanwhile stops it (SIGBUS),
+    which reads as the file having changed, not as a worker's failure. Here the 'worker'
+    truncates the file and stops, as a log rotated by copytruncate would."""
+    data = _write_data(tmp_path)
+    worker = tmp_path / "worker.sh"
+    worker.write_text(f"#!/bin/sh\ntruncate -s 100 '{data / 'big.ndjson'}'\nexit 1\n")
+    worker.chmod(0o755)
+    with mock.patch.object(load_workers, "PARALLEL_BYTES", 1), mock.patch.object(load_workers, "RANGE_BYTES", 4096), \
+            mock.patch.object(load_workers.sys, "executable", str(worker)):
+        with pytest.raises(spl_lite.SplError) as e:
+            _load(data / "big.ndjson", 2)
+    assert e.value.headline == f"{data / 'big.ndjson'} changed while it was being loaded: load it again."
+
+
 def test_a_search_run_once_reads_the_text_only_when_it_needs_it(tmp_path):
     data = _write_data(tmp_path)
     path = data / "big.ndjson"

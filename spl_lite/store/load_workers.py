@@ -10,6 +10,7 @@ load order, so problems read the same, with the same file and line, as from one 
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import pickle
 import subprocess
@@ -93,13 +94,13 @@ def results(parts, options: dict, n_workers: int):
                 proc.stdin.write(pickle.dumps((parts[w::n_workers], options, limits.current())))
                 proc.stdin.close()
             except BrokenPipeError:
-                raise _stopped() from None
+                raise _stopped(parts) from None
         yield None
         for i in range(len(parts)):
             try:
                 yield pickle.load(procs[i % n_workers].stdout)
             except (EOFError, pickle.UnpicklingError, BrokenPipeError):
-                raise _stopped() from None
+                raise _stopped(parts) from None
         done = True
     finally:
         for proc in procs:
@@ -108,10 +109,13 @@ def results(parts, options: dict, n_workers: int):
             proc.stdout.close()
             proc.wait()
     if any(proc.returncode for proc in procs):
-        raise _stopped()
+        raise _stopped(parts)
 
 
-def _stopped() -> SplError:
+def _stopped(parts) -> SplError:
+    for kind, name, path, a, b in parts:
+        if kind == "range" and _size(Path(path)) < b:  # a mapped range cut short stops its reader
+            return SplError(f"{name} changed while it was being loaded: load it again.")
     return SplError("A loading worker process stopped before it was done (its error is above, if any).",
                     hint="load in this process with the limit load_workers=1")
 
@@ -127,17 +131,16 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
     store.load_fields = options.pop("load_fields", None)
     try:
         if kind == "range":
-            with open(path, "rb") as f:
-                f.seek(a)
-                data = f.read(b - a)
-            report.bytes += len(data)
+            wanted = options.get("wanted")
+            data, base = _read_range(path, a, b, copy=bool(wanted))
+            report.bytes += b - a
             report.files += a == 0
             origins = Origins(name, options["sourcetype"], options["index"], options["host"])
-            store.add(_read_ndjson(data, name, report, origins, 0, options.get("wanted"), options.get("fields")))
+            store.add(_read_ndjson(data, name, report, origins, 0, wanted, options.get("fields"), a - base))
             if report.errors:
                 report.errors = _renumbered(report.errors, name, _lines_before(path, a))
             report.events = len(store)
-            return store.export(data), report
+            return {**store.export(data), "offset": base}, report
         if kind == "file":
             store.add(read_file(Path(path), report, **options))
         else:
@@ -147,6 +150,28 @@ def load_part(part, options: dict, lim) -> tuple[dict, LoadReport]:
         report.bad_files += 1
     report.events = len(store)
     return store.export(None), report
+
+
+def _read_range(path: str, a: int, b: int, copy: bool):
+    """The bytes ``a:b`` of a file (from ``base``), as (buffer, base). Mapped, not read: the
+    range is never kept here (the engine reads the file itself, or leaves it on disk), and
+    reading 320 MB into new memory costs 0.18 s of page faults, mapping it 0.02 s. Copied when
+    its lines are searched for texts, which needs all of bytes' methods. A file cut shorter
+    while mapped stops this worker (SIGBUS), which the engine reports as a changed file."""
+    with open(path, "rb") as f:
+        if not copy and b > a:
+            base = a - a % mmap.ALLOCATIONGRANULARITY
+            data = mmap.mmap(f.fileno(), b - base, access=mmap.ACCESS_READ, offset=base)
+            try:
+                data.madvise(_MADV_POPULATE_READ)  # the page tables filled in one call, not a fault a page
+            except (AttributeError, OSError, ValueError):
+                pass  # an older kernel: the pages fault in one by one
+            return data, base
+        f.seek(a)
+        return f.read(b - a), a
+
+
+_MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)  # Linux 5.14; Python names it from 3.13
 
 
 def _lines_before(path: str, offset: int) -> int:

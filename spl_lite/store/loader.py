@@ -215,7 +215,7 @@ def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, 
                 # command needs it (most never do).
                 whole[path] = FileText(path) if store.load_fields is not None else load_workers.read_whole(path)
         for (kind, name, path, a, b), (part, done) in zip(parts, answers):
-            report.events += store.merge(part, decorate, whole.get(path), a if kind == "range" else 0)
+            report.events += store.merge(part, decorate, whole.get(path), part.get("offset", 0))
             done.events = 0
             report.merge(done)
             if progress is not None:

@@ -154,11 +154,11 @@ def _record_event(text: bytes, rec, where: str, raw, report, origins: Origins):
 
 
 def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: int = 0,
-                 wanted: list[bytes] | None = None, fields=None) -> Iterator:
+                 wanted: list[bytes] | None = None, fields=None, start: int = 0) -> Iterator:
     """One event a line, in LineBatches where the lines allow. _raw stays in the file's buffer,
     kept once: each event holds only the offset of its line, which saves a copy of every line
     while loading. With ``wanted`` (a one-shot search's texts), only the lines holding all of
-    them are parsed."""
+    them are parsed. ``data`` may be a read-only mmap, whose lines from ``start`` are read."""
     origins.buffer = data
     if wanted:
         yield from _wanted_lines(data, name, report, origins, first_line, wanted)
@@ -168,7 +168,7 @@ def _read_ndjson(data: bytes, name: str, report, origins: Origins, first_line: i
     def one_by_one(start, stop, lines_before):
         return _lines(data, view, start, stop, first_line + lines_before, name, report, origins)
 
-    yield from line_batches(data, 0, len(data), origins, cloudtrail_time, one_by_one, Projection.of(fields))
+    yield from line_batches(data, start, len(data), origins, cloudtrail_time, one_by_one, Projection.of(fields))
 
 
 def _lines(data: bytes, view, pos: int, size: int, lineno: int, name: str, report, origins) -> Iterator[dict]:
@@ -186,7 +186,7 @@ def _lines(data: bytes, view, pos: int, size: int, lineno: int, name: str, repor
             blank = _NOT_BLANK.search(data, pos, size)
             nxt = size if blank is None else data.rfind(b"\n", pos, blank.start()) + 1 or pos
             if nxt > pos:
-                lineno += data.count(b"\n", pos, nxt)
+                lineno += data[pos:nxt].count(b"\n")  # an mmap has no count()
                 pos = nxt
             continue
         ev = _line_event(data, view, start, end, lineno, name, report, origins)
