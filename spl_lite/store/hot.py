@@ -82,7 +82,8 @@ class HotExtractor:
         self.spans += zip(repeat(batch.buffer), batch.starts.tolist(), batch.ends.tolist())
 
     def add_columns(self, columns: dict, encoders) -> None:
-        """Values a Projection read, a list per field (text, or UNSET for none)."""
+        """Values a Projection read, a list per field (text, None for JSON null, or UNSET
+        for none)."""
         for i, name in enumerate(self.names):
             _encode(columns[name], encoders[i], self.tables[i])
 
@@ -154,6 +155,7 @@ def _encode(values: list, enc, table: dict) -> None:
             v = values[j]
             c = table.get(v)
             if c is None:
-                c = table[v] = enc.code(list(v) if type(v) is Multivalue else v)
+                # A Projection's JSON null is the text "null", as _leaf gives it.
+                c = table[v] = enc.code("null" if v is None else list(v) if type(v) is Multivalue else v)
             codes[j] = c
     enc.codes.extend(codes)

@@ -32,10 +32,10 @@ class Projection:
     def __init__(self, tree: dict, fields: tuple):
         self.fields = fields
         self.spec = _struct(tree)
-        self.decode = msgspec.json.Decoder(self.spec[0]).decode
+        self.decode_lines = msgspec.json.Decoder(self.spec[0]).decode_lines
         # A key such as "a.b" reads as the path a.b: windows holding one along a path the
         # columns read take the full parse.
-        self.dotted = sorted({k.encode("utf-8") for f in fields for k in f.split(".")[:-1]})
+        self.dotted = sorted({b'"' + k.encode("utf-8") for f in fields for k in f.split(".")[:-1]})
 
     @classmethod
     def of(cls, fields) -> "Projection | None":
@@ -65,19 +65,28 @@ class Projection:
                 return None
         return cls(tree, tuple(fields))
 
-    def read(self, window: bytes, lines: list[bytes]):
+    def read(self, window: bytes, starts, ends):
         """({field: its values}, eventTime texts, whether every line has eventName), or
-        None when this window must take the full parse."""
+        None when this window must take the full parse. ``starts``/``ends``: its lines."""
+        text = np.frombuffer(window, dtype=np.uint8)
+        # Decoded as one stream of values (no list of lines made): where every line starts
+        # with "{" and ends with "}", no value can run over a newline (after a "}" ends a line
+        # only ",", "}" or "]" may follow inside a value), so as many values as lines means
+        # one a line.
+        if len(starts) == 0 or not ((text[starts] == 123).all() and (text[ends - 1] == 125).all()):
+            return None
         if not window.isascii():
             try:
                 window.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-        if self.dotted and _holds_dotted(window, self.dotted):
+        if self.dotted and _holds_dotted(text, window, self.dotted):
             return None
         try:
-            records = list(map(self.decode, lines))
+            records = self.decode_lines(window)
         except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        if len(records) != len(starts):
             return None
         top = self.spec[1]
         if list(map(getattr, records, repeat(top["_time"][0]))).count(UNSET) != len(records):
@@ -98,10 +107,7 @@ class Projection:
                     nodes = levels[tuple(parents[:i + 1])] = _objects(
                         list(map(getattr, levels[tuple(parents[:i])], repeat(attr))), child)
                 spec = child
-            values = list(map(getattr, nodes, repeat(spec[1][leaf][0])))
-            if None in values:  # JSON null: the text "null", as hot.py's rule gives it
-                values = ["null" if v is None else v for v in values]
-            columns[f] = values
+            columns[f] = list(map(getattr, nodes, repeat(spec[1][leaf][0])))  # None: JSON null
         return columns, stamps, named
 
 
@@ -110,17 +116,18 @@ def _projection(cls, fields: tuple):
     return cls._make(fields)
 
 
-def _holds_dotted(window: bytes, names: list[bytes]) -> bool:
-    """Whether the window holds '"name.' for any of the names: the dots found once with numpy,
-    then the few places a name and its quote could end there compared (a third of the time of
-    one substring search per name)."""
-    text = np.frombuffer(window, dtype=np.uint8)
+def _holds_dotted(text, window: bytes, names: list) -> bool:
+    """Whether the window holds '"name.' for any of the names (each given with its quote):
+    the dots found once with numpy (``text`` is the window as an array), then the few whose
+    two bytes where that name's last letter and its quote would be match compared (a third of
+    the time of one substring search per name; an index before the window wraps to its end,
+    and fails the comparison)."""
     dots = np.flatnonzero(text == 46)
-    for name in names:
-        n = len(name)
-        at = dots[dots > n]
-        at = at[(text[at - 1] == name[-1]) & (text[at - n - 1] == 34)]
-        if any(window[i - n:i] == name for i in at.tolist()):
+    before = text[dots - 1]
+    for quoted in names:
+        n = len(quoted)
+        at = dots[(before == quoted[-1]) & (text[dots - n] == 34)]
+        if at.size and any(i >= n and window[i - n:i] == quoted for i in at.tolist()):
             return True
     return False
 
