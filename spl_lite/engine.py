@@ -99,10 +99,13 @@ class Query:
         if named is None:
             return None
         wanted = set(first.fields) | named
+        defined, inputs = set(), set()
         for k in self.engine.knowledge.values():
             for name in wanted & set(k.fields):
-                wanted |= k.inputs(name) or set()
-        return frozenset(wanted)
+                defined.add(name)
+                inputs |= k.inputs(name) or set()
+        # The add-on's fields are made from their inputs; one that reads itself (errorCode) is both.
+        return frozenset((wanted - defined) | inputs)
 
     def command_text(self, command) -> str:
         span = command.span

@@ -23,6 +23,7 @@ from .field_names import FieldNames
 from .files import FileText
 from .parts import WorkerParts
 from .hot import BATCH, HOT_FIELDS, HotExtractor
+from .projection import plain_path
 from .line_batches import LineBatch
 from .selection import Selection, parse_raw
 from . import search_columns
@@ -71,7 +72,7 @@ class EventStore(WorkerParts, FieldNames):
         self.partial = False  # loaded for one search only: lines without its terms were not read
         self._escapes: bool | None = None  # whether any text holds a \u escape
         self._escaped: dict[int, bool] = {}  # per buffer, when a loading worker found it out
-        self.load_fields: frozenset | None = None  # when set, only these of HOT_FIELDS are made at load
+        self.load_fields: frozenset | None = None  # a search run once: the fields it reads as extracted
 
     def __len__(self) -> int:
         return self._n
@@ -164,7 +165,13 @@ class EventStore(WorkerParts, FieldNames):
             hot.flush(encoders)
 
     def load_names(self) -> tuple[str, ...]:
-        return HOT_FIELDS if self.load_fields is None else tuple(f for f in HOT_FIELDS if f in self.load_fields)
+        """The fields made into columns at load: the hot ones, or those a search run once reads
+        (any other field is read back from the text on first use, which for a file left on
+        disk means parsing every line again)."""
+        if self.load_fields is None:
+            return HOT_FIELDS
+        return tuple(f for f in HOT_FIELDS if f in self.load_fields) + \
+            tuple(sorted(f for f in self.load_fields if f not in HOT_FIELDS and plain_path(f)))
 
     def _encoder(self, name: str) -> Encoder:
         enc = self._raw_columns.get(name)

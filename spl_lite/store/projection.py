@@ -46,8 +46,7 @@ class Projection:
 
     @classmethod
     def _make(cls, fields: tuple) -> "Projection | None":
-        if not fields or \
-                any(f.startswith("_") or f in METADATA or "*" in f or "{" in f for f in fields):
+        if not fields or not all(map(plain_path, fields)):
             return None
         tree: dict = {}
         for f in fields:
@@ -109,6 +108,11 @@ class Projection:
                 spec = child
             columns[f] = list(map(getattr, nodes, repeat(spec[1][leaf][0])))  # None: JSON null
         return columns, stamps, named
+
+
+def plain_path(name: str) -> bool:
+    """A field read along a path of JSON keys (not metadata, a wildcard or an array's {})."""
+    return not name.startswith("_") and name not in METADATA and "*" not in name and "{" not in name
 
 
 @functools.lru_cache(maxsize=32)
