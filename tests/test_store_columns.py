@@ -32,6 +32,9 @@ QUERIES = [
     "index=main | sort 0 eventName | table eventName",
     "index=main | dedup eventName | table eventName",
     "index=main errorCode=success | stats count by action",
+    "* | stats count by eventName",
+    "* earliest=0 | stats count by eventName",
+    "* NOT eventName=A | stats count by eventName",
 ]
 
 
@@ -50,6 +53,29 @@ def test_columns_equal_the_event_by_event_answer(engine, query):
     with mock.patch.object(columns, "ENABLED", False):
         by_event = engine.search(query).rows
     assert with_columns == by_event
+
+
+def test_a_bare_star_parses_no_event(engine):
+    """'* | stats ...' takes every event: its columns answer, no event is parsed for the test."""
+    expected = engine.search("index=main | stats count by eventName").rows
+    with mock.patch.object(type(engine.store), "event", side_effect=AssertionError("an event was parsed")):
+        assert engine.search("* | stats count by eventName").rows == expected
+
+
+def test_a_search_that_keeps_few_events_reads_their_fields_only():
+    """A field with no column yet is read from the few events a search kept (under 1/64 of
+    them), not made into a column of every event; the answer is the event-by-event one."""
+    e = spl_lite.Engine(now=10)
+    e.add_events([{"_time": i, "eventName": "Rare" if i % 100 == 0 else "Common", "requestID": f"r{i % 7}",
+                   "tags": [f"t{i % 3}", "all"]} for i in range(1000)])
+    search = "eventName=Rare | stats count by requestID, tags{} | sort requestID, tags{}"
+    rows = e.search(search).rows
+    assert e.store.cached_column("requestID") is None and e.store.cached_column("tags{}") is None
+    with mock.patch.object(columns, "ENABLED", False):
+        assert rows == e.search(search).rows
+    assert len(rows) == 17 and sum(r["count"] for r in rows) == 20  # 10 events, 2 tags each
+    e.search("index=main | stats count by requestID")  # most events: the column is made
+    assert e.store.cached_column("requestID") is not None
 
 
 def test_a_column_made_on_first_use_covers_events_added_later():

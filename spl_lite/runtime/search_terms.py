@@ -284,6 +284,11 @@ def _always(ev):
 _ALWAYS = _always
 
 
+def matches_every_event(test: Test) -> bool:
+    """Whether a compiled test is known to take every event (a bare *, time modifiers)."""
+    return test is _ALWAYS
+
+
 def compile_search(node, env, command: str = "search", leading: bool = False):
     """(test, time range) for a search-term tree; None means every event."""
     c = SearchCompiler(env, command, leading)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..runtime.search_terms import TIME_MODIFIERS
+from ..runtime.search_terms import TIME_MODIFIERS, matches_every_event
 from . import columns
 from .prefilter import find_any_case
 from .columns import columnable
@@ -89,7 +89,8 @@ def select(store, request, lo: int, hi: int) -> np.ndarray:
         positions = _keyword_candidates(store, t, positions)
     if rest:
         test = request.compile(rest[0] if len(rest) == 1 else ast.And(tuple(rest)))
-        positions = np.array([p for p in positions.tolist() if test(store.event(p))], dtype=np.int64)
+        if not matches_every_event(test):  # "* | stats ...": no event need be parsed
+            positions = np.array([p for p in positions.tolist() if test(store.event(p))], dtype=np.int64)
     return positions
 
 

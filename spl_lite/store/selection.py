@@ -9,8 +9,12 @@ from __future__ import annotations
 import numpy as np
 import orjson
 
+from .columns import columnable
 from .tolerant_json import loads_tolerant
 from ..runtime.values import field_getter
+
+
+_FEW = 64  # as a keyword's candidates: below 1/64 of the events, reading them beats a pass over all
 
 
 def parse_raw(raw) -> dict:
@@ -88,6 +92,8 @@ class Selection:
         top = self.extra.get(name)
         if top is not None and (top.codes >= 0).all():
             return top
+        if top is None and self._from_events(name):
+            return self._read(name, np.arange(len(self)))
         if top is not None and (top.codes < 0).sum() * 10 < len(self) and self.store.cached_column(name) is None:
             base = self._read(name, np.nonzero(top.codes < 0)[0])  # a few events keep their own value
         else:
@@ -109,8 +115,14 @@ class Selection:
         return Column(codes, enc.values)
 
     def columns(self, names) -> dict:
-        self.store.columns([n for n in names if n not in self.extra])  # built in one pass
+        self.store.columns([n for n in names if n not in self.extra and not self._from_events(n)])  # one pass
         return {n: self.column(n) for n in names}
+
+    def _from_events(self, name: str) -> bool:
+        """Whether the field is better read from the few selected events than made into a column
+        of every event: its column is not made yet, and the search kept under 1/64 of the events
+        (a search that keeps nothing reads nothing)."""
+        return len(self) * _FEW < len(self.store) and columnable(name) and self.store.cheap_column(name) is None
 
     def times(self) -> np.ndarray:
         return self.store.times() if self.everything else self.store.times()[self.positions]
