@@ -104,19 +104,27 @@ class Selection:
         from ..executors.columnar import overlay
         return overlay(base, top)
 
-    def _read(self, name: str, rows: np.ndarray):
-        """A column of the field read from the events at these rows only (null elsewhere)."""
+    def _read(self, name: str, rows: np.ndarray, events: list | None = None):
+        """A column of the field read from the events at these rows only (null elsewhere);
+        ``events``: those events, when already parsed."""
         from .columns import Column, Encoder
         get = field_getter(name)
         enc = Encoder()
         codes = np.full(len(self), -1, dtype=np.int32)
-        positions = self.positions
-        codes[rows] = [enc.code(get(self.store.event(int(positions[r])))) for r in rows.tolist()]
+        if events is None:
+            positions = self.positions
+            events = [self.store.event(int(positions[r])) for r in rows.tolist()]
+        codes[rows] = [enc.code(get(ev)) for ev in events]
         return Column(codes, enc.values)
 
     def columns(self, names) -> dict:
-        self.store.columns([n for n in names if n not in self.extra and not self._from_events(n)])  # one pass
-        return {n: self.column(n) for n in names}
+        few = [n for n in names if n not in self.extra and self._from_events(n)]
+        self.store.columns([n for n in names if n not in self.extra and n not in few])  # built in one pass
+        out = {}
+        if few:  # each kept event parsed once for all of them
+            events = list(map(self.store.event, self.positions.tolist()))
+            out = {n: self._read(n, np.arange(len(self)), events) for n in few}
+        return {n: out[n] if n in out else self.column(n) for n in names}
 
     def _from_events(self, name: str) -> bool:
         """Whether the field is better read from the few selected events than made into a column
