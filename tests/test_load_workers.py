@@ -49,6 +49,21 @@ def test_workers_load_what_one_process_loads(tmp_path):
         f"big.ndjson:{n}: malformed JSON (unexpected end of data)" for n in (5, 103, 201, 299, 397)]
 
 
+def test_workers_use_this_spl_lite_whatever_folder_they_run_in(tmp_path, monkeypatch):
+    """Run from a folder holding another spl_lite (a checkout of another version), the workers
+    still read their parts with the engine's own code."""
+    (tmp_path / "data").mkdir()
+    data = _write_data(tmp_path / "data")
+    one_report, one_rows = _load(data, 1)
+    other = tmp_path / "elsewhere" / "spl_lite"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text("raise ImportError('another spl_lite')\n")
+    monkeypatch.chdir(other.parent)
+    with mock.patch.object(load_workers, "PARALLEL_BYTES", 1), mock.patch.object(load_workers, "RANGE_BYTES", 4096):
+        two_report, two_rows = _load(data, 2)
+    assert two_rows == one_rows and two_report.errors == one_report.errors
+
+
 def test_small_loads_stay_in_one_process(tmp_path):
     data = _write_data(tmp_path)
     assert load_workers.plan([("big", data / "big.ndjson", None)], 2) is None

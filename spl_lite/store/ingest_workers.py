@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .files import find_files
 from .loader import LoadReport, load_paths
+from .worker_process import worker_command
 
 FILE_SHIFT = 32
 WORKER_MEMORY = "512MB"  # what each worker's DuckDB may cache of the rows it stages
@@ -40,7 +41,7 @@ def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: 
     reports are merged into ``report`` in load order. Returns the staging databases."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     shares = [[(p, str(f)) for p, f in enumerate(files) if p % workers == n] for n in range(workers)]
-    procs = [subprocess.Popen([sys.executable, "-m", __name__, str(work / f"staging-{n}.duckdb")],
+    procs = [subprocess.Popen(worker_command(__name__, str(work / f"staging-{n}.duckdb")),
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for n in range(workers)]
     finished: dict[int, LoadReport] = {}

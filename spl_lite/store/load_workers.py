@@ -1,5 +1,5 @@
-"""Loading on every core: worker processes (``python -m`` this module, so nothing of the
-caller's program is imported again) parse files, or line ranges of one large NDJSON file, into
+"""Loading on every core: worker processes (this module's _worker, so nothing of the caller's
+program is imported again) parse files, or line ranges of one large NDJSON file, into
 columnar parts, which the engine's store takes in load order.
 
 A part is what a store built in the worker holds: offsets, times, origins, the columns made
@@ -22,6 +22,7 @@ from ..errors import SplError
 from .files import FileProblem, read_file_bytes
 from .loader import LoadReport, read_data, read_file
 from .records import Origins, _read_ndjson
+from .worker_process import worker_command
 
 PARALLEL_BYTES = 32 << 20  # less than this in all is loaded in the engine's own process
 RANGE_BYTES = 96 << 20  # an NDJSON file larger than this is split into line ranges
@@ -80,15 +81,11 @@ def results(parts, options: dict, n_workers: int):
     """None once the workers have started (the caller reads its files meanwhile), then
     (exported store, report) of each part in load order; part i is read by worker i mod n,
     so reading the workers' answers in load order never waits on a full pipe."""
-    # The workers import spl_lite from where this process did, installed or not.
-    root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     procs = []
     done = False
     try:
         for w in range(n_workers):
-            proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    env=env)
+            proc = subprocess.Popen(worker_command(__name__), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             procs.append(proc)
             try:
                 proc.stdin.write(pickle.dumps((parts[w::n_workers], options, limits.current())))
