@@ -132,3 +132,58 @@ def test_the_benchmark_hunts_give_the_event_by_event_answer(sample, hunt):
     assert with_columns == by_event
     # The sample has no arn with 1,000 events, nor 203.0.113.7 or .45: those hunts find nothing here.
     assert with_columns or hunt["name"] in ("H6_streamstats", "H7_freetext", "Q5")
+
+
+def _spath_events():
+    """Every shape a path can hold: text, an object, an array, null, a number, a boolean,
+    missing, and an array of objects along the way."""
+    shapes = {1: {"arn": {"nested": 1}}, 2: {"arn": [1, "x"]}, 3: None, 4: {"arn": None}, 5: {"arn": 12.50},
+              6: [{"arn": "in-list"}, {"arn": "in-list-2"}], 7: {"arn": True}, 8: {"arn": ""}}
+    out = []
+    for i in range(3000):
+        ev = {"_time": i, "eventName": f"E{i % 5}", "userIdentity": {"arn": f"arn{i % 7}", "type": "IAMUser"}}
+        if i % 50 in shapes:
+            ev["userIdentity"] = shapes[i % 50]
+            if ev["userIdentity"] is None:
+                del ev["userIdentity"]
+        out.append(ev)
+    return out
+
+
+SPATH_QUERIES = [
+    "index=main | spath output=arn path=userIdentity.arn | stats count by arn",
+    "index=main | spath path=userIdentity.arn | stats count by userIdentity.arn",
+    "index=main | spath userIdentity.arn | table userIdentity.arn | head 60",
+    "index=main | spath output=eventName path=userIdentity.arn | stats count by eventName",
+    "index=main | spath output=x path=userIdentity | stats count by x",
+    "index=main | spath output=t path=userIdentity.type | stats count by t, eventName",
+    "index=main eventName=E1 | spath output=arn path=userIdentity.arn | dedup arn | table arn",
+]
+
+
+@pytest.mark.parametrize("query", SPATH_QUERIES)
+def test_spath_a_column_at_a_time_gives_the_event_by_event_answer(query):
+    from spl_lite.commands import spath
+    e = spl_lite.Engine(now=10)
+    e.add_events(_spath_events())
+    taken = []
+    real = spath.spath_selection
+    with mock.patch.object(spath, "spath_selection", lambda *a: taken.append(real(*a)) or taken[-1]):
+        with_columns = e.search(query).rows
+    with mock.patch.object(columns, "ENABLED", False):
+        by_event = e.search(query).rows
+    assert with_columns == by_event
+    # By columns, except where a null would hide the events' own eventName.
+    assert (taken[0] is None) == ("output=eventName" in query)
+
+
+def test_spath_reads_each_event_where_a_dotted_key_could_be_the_path():
+    from spl_lite.commands import spath
+    e = spl_lite.Engine(now=10)
+    e.add_events(_spath_events() + [{"_time": 5000, "userIdentity.arn": "dotted", "eventName": "D"}])
+    taken = []
+    real = spath.spath_selection
+    with mock.patch.object(spath, "spath_selection", lambda *a: taken.append(real(*a)) or taken[-1]):
+        rows = e.search("index=main | spath output=arn path=userIdentity.arn | stats count by arn").rows
+    assert taken == [None]
+    assert "dotted" not in {r["arn"] for r in rows}  # spath reads keys, not a key with a dot

@@ -8,6 +8,7 @@ import orjson
 
 from ..functions.eval_text import json_path_values, json_text_or_scalar, parse_json_path
 from ..runtime.values import BODY, flatten, get_field, set_field, to_string
+from ..executors.columnar import spath_selection
 from ..syntax import ast
 from .base import Command, Kind, to_text, writable
 
@@ -59,7 +60,28 @@ class SpathCommand(Command):
             except orjson.JSONDecodeError:
                 return None
 
+        def value(ev):
+            """What the path gives in one event (None: nothing)."""
+            doc = document(ev)
+            return None if doc is None else value_in(doc)
+
+        def value_in(doc):
+            vals = []
+            for node in json_path_values(doc, steps):
+                if type(node) is list and path.endswith("{}"):
+                    vals.extend(json_text_or_scalar(x) for x in node)
+                else:
+                    vals.append(json_text_or_scalar(node))
+            return vals[0] if len(vals) == 1 else vals or None
+
         def run(events, ctx):
+            if steps is not None and source == "_raw":
+                made = spath_selection(events, path, output, value)
+                if made is not None:
+                    return made
+            return by_event(events)
+
+        def by_event(events):
             for ev in events:
                 doc = document(ev)
                 if doc is None:
@@ -75,14 +97,7 @@ class SpathCommand(Command):
                         set_field(ev, k, v)
                     yield ev
                     continue
-                found = json_path_values(doc, steps)
-                vals = []
-                for node in found:
-                    if type(node) is list and path.endswith("{}"):
-                        vals.extend(json_text_or_scalar(x) for x in node)
-                    else:
-                        vals.append(json_text_or_scalar(node))
                 ev = writable(ev)
-                set_field(ev, output, vals or None)
+                set_field(ev, output, value_in(doc))
                 yield ev
         return run

@@ -1,5 +1,5 @@
 """Commands a column at a time, over the Selection the leading search hands on: sort, head,
-dedup, rex, where and eval here, the aggregating ones in columnar_stats.
+dedup, rex, where, eval and spath here, the aggregating ones in columnar_stats.
 
 Each function gives the same answer as its command's event-by-event code, or None when some
 part of the call needs events (a multivalue field where it matters, a function that reads the
@@ -213,3 +213,33 @@ def eval_selection(events, assignments, compiled) -> Selection | None:
             return None  # a null hides the events' own value: a column cannot say that yet
         sel = write_columns(sel, {target: Column(codes.astype(np.int32), enc.values)})
     return sel
+
+
+def spath_selection(events, path: str, output: str, spath_of) -> Selection | None:
+    """spath input=_raw path=a.b: the value at a plain path of keys is the field as extracted
+    wherever that is text (spath gives a JSON leaf's text as extraction does), so only the
+    events where the path holds no text (missing, an object, an array) are parsed and given
+    ``spath_of(event)``. None when a key holding a dot could be read as the path by extraction
+    but not by spath, or when a null would have to hide a value the events have."""
+    sel = selection(events)
+    if sel is None or "{" in path or not columnable(output) or output in sel.extra or \
+            sel.store.defines(output) or sel.store.defines(path) or len(sel) * 64 < len(sel.store):
+        return None
+    parents = path.split(".")[:-1]
+    if parents and (sel.store.holds_escapes() or
+                    any(sel.store.holds_text(b'"' + k.encode("utf-8") + b".") for k in parents)):
+        return None
+    col = sel.column(path)
+    if col is None:
+        return None
+    text = np.array([type(v) is str for v in col.values] + [False], dtype=bool)
+    unsure = np.nonzero(~text[col.codes])[0]
+    enc = Encoder()
+    table = np.array([enc.code(v) if type(v) is str else -1 for v in col.values] + [-1], dtype=np.int32)
+    codes = table[col.codes]
+    positions = sel.positions
+    for row in unsure.tolist():
+        codes[row] = enc.code(spath_of(sel.store.event(int(positions[row]))))
+    if (codes < 0).any() and output != path and sel.store.has_field(output):
+        return None  # a null hides the events' own value: a column cannot say that yet
+    return write_columns(sel, {output: Column(codes.astype(np.int32), enc.values)})

@@ -60,10 +60,7 @@ class FieldNames:
         key = self._key_text(field)
         if key is None:
             return True
-        if self._escapes is None:
-            self._escapes = any(self._escaped[b] if b in self._escaped else holds_escape(self.text_of(b))
-                                for b in range(len(self._buffers)))
-        return self._escapes or any(key in self.text_of(b) for b in range(len(self._buffers)))
+        return self.holds_escapes() or any(key in self.text_of(b) for b in range(len(self._buffers)))
 
     def _events_holding(self, text: bytes):
         """Store positions of events whose text holds the bytes, in the order found."""
@@ -76,6 +73,24 @@ class FieldNames:
                     at = buffer.find(text, int(ends[i]))
                 else:
                     at = buffer.find(text, at + 1)
+
+    def defines(self, field: str) -> bool:
+        """Whether search-time knowledge (or the store's metadata) gives the field its value."""
+        return self._knowledge_defines(field)
+
+    def holds_text(self, text: bytes) -> bool:
+        """Whether any event's text holds the bytes (known once per load)."""
+        key = ("text", text)
+        if key not in self._has:
+            self._has[key] = any(text in self.text_of(b) for b in range(len(self._buffers)))
+        return self._has[key]
+
+    def holds_escapes(self) -> bool:
+        """Whether any event's text holds a \\u escape (a key could be spelt with one)."""
+        if self._escapes is None:
+            self._escapes = any(self._escaped[b] if b in self._escaped else holds_escape(self.text_of(b))
+                                for b in range(len(self._buffers)))
+        return self._escapes
 
     def _knowledge_defines(self, field: str) -> bool:
         return field in STORE_METADATA or any(

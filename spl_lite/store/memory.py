@@ -66,7 +66,7 @@ class EventStore(WorkerParts, FieldNames):
         self._raw_columns: dict[str, Column | Encoder] = {}
         self._columns: dict[str, Column] = {}
         self._catalog: dict[str, int] | None = None
-        self._has: dict[str, bool] = {}
+        self._has: dict = {}  # per field (has_field), per text (holds_text)
         self._sorted = True
         self._by_buffer: list | None = None
         self.partial = False  # loaded for one search only: lines without its terms were not read
