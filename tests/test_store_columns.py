@@ -187,3 +187,14 @@ def test_spath_reads_each_event_where_a_dotted_key_could_be_the_path():
         rows = e.search("index=main | spath output=arn path=userIdentity.arn | stats count by arn").rows
     assert taken == [None]
     assert "dotted" not in {r["arn"] for r in rows}  # spath reads keys, not a key with a dot
+
+
+def test_spath_is_worked_out_once_per_load():
+    e = spl_lite.Engine(now=10)
+    e.add_events([ev for ev in _spath_events() if type(ev.get("userIdentity")) is not list])  # no multivalue
+    search = "index=main | spath output=arn path=userIdentity.arn | stats count by arn"
+    first = e.search(search).rows
+    with mock.patch.object(type(e.store), "event", side_effect=AssertionError("an event was parsed")):
+        assert e.search(search).rows == first
+    e.add_events([{"_time": 9999, "userIdentity": {"arn": {"late": 1}}}])  # a new load: worked out again
+    assert {"arn": '{"late":1}', "count": 1} in e.search(search).rows

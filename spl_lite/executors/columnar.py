@@ -14,6 +14,7 @@ from ..store import columns
 from ..store.columns import Column, Encoder, columnable, group_keys
 from ..store.prefilter import mentions_subsearch
 from ..store.selection import Selection
+from ..runtime.values import field_getter
 from ..syntax import ast
 
 
@@ -99,8 +100,8 @@ def head_selection(events, limit: int) -> Selection | None:
 
 def overlay(base: Column | None, top: Column) -> Column:
     """``top`` where it has a value, else ``base`` (a command that writes a field leaves the
-    events it gives no value to as they were)."""
-    if base is None or (top.codes >= 0).all():
+    events it gives no value to as they were, unless its column is whole)."""
+    if base is None or top.whole or (top.codes >= 0).all():
         return top
     enc = Encoder()
     top_map = np.array([enc.code(v) for v in top.values] + [-1], dtype=np.int32)
@@ -229,17 +230,30 @@ def spath_selection(events, path: str, output: str, spath_of) -> Selection | Non
     if parents and (sel.store.holds_escapes() or
                     any(sel.store.holds_text(b'"' + k.encode("utf-8") + b".") for k in parents)):
         return None
-    col = sel.column(path)
+    store = sel.store
+    col = store.derived_column(("spath", path, output), lambda: _spath_column(store, path, output, spath_of))
+    if col is None:
+        return None
+    return write_columns(sel, {output: col if sel.everything else col.take(sel.positions)})
+
+
+def _spath_column(store, path: str, output: str, spath_of) -> Column | None:
+    """spath's value at the path for every event of the store: the extracted text where there
+    is some, the events parsed elsewhere (made once per load: a command is run again and again).
+    Whole, as no event where spath finds nothing has a value of its own for ``output``; None
+    when one has (spath's null would hide it: a column cannot say that yet)."""
+    col = store.column(path)
     if col is None:
         return None
     text = np.array([type(v) is str for v in col.values] + [False], dtype=bool)
-    unsure = np.nonzero(~text[col.codes])[0]
     enc = Encoder()
     table = np.array([enc.code(v) if type(v) is str else -1 for v in col.values] + [-1], dtype=np.int32)
     codes = table[col.codes]
-    positions = sel.positions
-    for row in unsure.tolist():
-        codes[row] = enc.code(spath_of(sel.store.event(int(positions[row]))))
-    if (codes < 0).any() and output != path and sel.store.has_field(output):
-        return None  # a null hides the events' own value: a column cannot say that yet
-    return write_columns(sel, {output: Column(codes.astype(np.int32), enc.values)})
+    own = field_getter(output)
+    for p in np.nonzero(~text[col.codes])[0].tolist():
+        ev = store.event(p)
+        value = spath_of(ev)
+        if value is None and own(ev) is not None:
+            return None
+        codes[p] = enc.code(value)
+    return Column(codes.astype(np.int32), enc.values, whole=True)

@@ -29,18 +29,22 @@ def columnable(name: str) -> bool:
 
 
 class Column:
-    __slots__ = ("codes", "values", "multivalue")
+    """``whole``: a command's column that is the field for every event, NULL included (spath
+    made sure that the events it gives no value have none of their own); a NULL otherwise
+    leaves the events' own value showing, which must then be read."""
+    __slots__ = ("codes", "values", "multivalue", "whole")
 
-    def __init__(self, codes: np.ndarray, values: list):
+    def __init__(self, codes: np.ndarray, values: list, whole: bool = False):
         self.codes = codes
         self.values = values
         self.multivalue = any(type(v) is list for v in values)
+        self.whole = whole
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def take(self, positions) -> "Column":
-        return Column(self.codes[positions], self.values)
+        return Column(self.codes[positions], self.values, self.whole)
 
     def get(self, p: int):
         c = self.codes[p]

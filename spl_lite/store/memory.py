@@ -64,7 +64,7 @@ class EventStore(WorkerParts, FieldNames):
         self._origins: list[dict] = []
         self._origin_ids: dict[int, int] = {}
         self._raw_columns: dict[str, Column | Encoder] = {}
-        self._columns: dict[str, Column] = {}
+        self._columns: dict = {}  # per field, and per (command, argument) for derived_column
         self._catalog: dict[str, int] | None = None
         self._has: dict = {}  # per field (has_field), per text (holds_text)
         self._sorted = True
@@ -304,6 +304,14 @@ class EventStore(WorkerParts, FieldNames):
     def times(self) -> np.ndarray:
         self._ensure_sorted()
         return self._time
+
+    def derived_column(self, key: tuple, make) -> Column | None:
+        """A column a command works out from the events (spath's value at a path), made by
+        ``make()`` once per load, in store order."""
+        if key not in self._columns:
+            self._ensure_sorted()
+            self._columns[key] = make()
+        return self._columns[key]
 
     def cached_column(self, name: str) -> Column | None:
         return self._columns.get(name)

@@ -90,7 +90,7 @@ class Selection:
     def column(self, name: str):
         """The field's column over the selected events (None where it is no column)."""
         top = self.extra.get(name)
-        if top is not None and (top.codes >= 0).all():
+        if top is not None and (top.whole or (top.codes >= 0).all()):
             return top
         if top is None and self._from_events(name):
             return self._read(name, np.arange(len(self)))
