@@ -26,7 +26,7 @@ class FieldNames:
         if not columnable(field):
             return any(field_getter(field)(self.event(p)) is not None for p in range(self._n))
         col = self._columns.get(field) or self._raw_columns.get(field)
-        if col is None and not self._knowledge_defines(field):
+        if col is None and not self.defines(field):
             # Only events whose text holds the field's last key can have it: parse a few of
             # those rather than every event.
             key = self._key_text(field)
@@ -74,10 +74,6 @@ class FieldNames:
                 else:
                     at = buffer.find(text, at + 1)
 
-    def defines(self, field: str) -> bool:
-        """Whether search-time knowledge (or the store's metadata) gives the field its value."""
-        return self._knowledge_defines(field)
-
     def holds_text(self, text: bytes) -> bool:
         """Whether any event's text holds the bytes (known once per load)."""
         key = ("text", text)
@@ -92,7 +88,8 @@ class FieldNames:
                                 for b in range(len(self._buffers)))
         return self._escapes
 
-    def _knowledge_defines(self, field: str) -> bool:
+    def defines(self, field: str) -> bool:
+        """Whether search-time knowledge (or the store's metadata) gives the field its value."""
         return field in STORE_METADATA or any(
             o.get(KNOWLEDGE) is not None and field in o[KNOWLEDGE].fields for o in self._origins)
 

@@ -1,4 +1,4 @@
-"""Reading for spl-lite ingest on every core: worker processes (``python -m`` this module, so
+"""Reading for spl-lite ingest on every core: worker processes (this module's _worker, so
 nothing of the caller's program is imported again) each parse a share of the files with the
 loader and add their events to a staging DuckDB database of their own. An event's ``_seq`` is
 its file's place in load order times 2**32 plus its place in the file, so the union of the
