@@ -35,6 +35,12 @@ QUERIES = [
     "* | stats count by eventName",
     "* earliest=0 | stats count by eventName",
     "* NOT eventName=A | stats count by eventName",
+    # eval's null hides the events' own value, in the stats and in the rows given out
+    'index=main | eval eventName=if(eventName="A", null(), eventName) | stats count by eventName',
+    'index=main | eval eventName=if(eventName="A", null(), eventName) | table _time eventName',
+    'index=main | eval eventName=if(eventName="A", null(), eventName) | sort 0 _time',
+    'index=main | eval errorCode=null() | stats count by errorCode, eventName',
+    'index=main | eval x=1 | eval x=if(eventName="B", null(), x) | stats count by x',
 ]
 
 

@@ -210,9 +210,8 @@ def eval_selection(events, assignments, compiled) -> Selection | None:
             return None
         group = made[1]
         codes = np.array(made[0] or [0], dtype=np.int32)[group] if len(sel) else np.zeros(0, np.int32)
-        if (codes < 0).any() and (target in sel.extra or sel.store.has_field(target)):
-            return None  # a null hides the events' own value: a column cannot say that yet
-        sel = write_columns(sel, {target: Column(codes.astype(np.int32), enc.values)})
+        # Whole: eval's null hides the events' own value, as set_field's does.
+        sel = write_columns(sel, {target: Column(codes.astype(np.int32), enc.values, whole=True)})
     return sel
 
 

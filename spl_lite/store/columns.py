@@ -29,9 +29,9 @@ def columnable(name: str) -> bool:
 
 
 class Column:
-    """``whole``: a command's column that is the field for every event, NULL included (spath
-    made sure that the events it gives no value have none of their own); a NULL otherwise
-    leaves the events' own value showing, which must then be read."""
+    """``whole``: a command's column that is the field for every event, NULL included (eval's
+    null hides the events' own value; spath makes sure the events it gives none have none of
+    their own); a NULL otherwise leaves the events' own value showing, which must be read."""
     __slots__ = ("codes", "values", "multivalue", "whole")
 
     def __init__(self, codes: np.ndarray, values: list, whole: bool = False):

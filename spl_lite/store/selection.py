@@ -149,17 +149,17 @@ class Selection:
 
     def _batch(self, lo: int, hi: int):
         store, pos = self.store, self.positions[lo:hi]
-        extra = [(n, value_list(c, slice(lo, hi))) for n, c in self.extra.items()]
+        extra = [(n, value_list(c, slice(lo, hi)), c.whole) for n, c in self.extra.items()]
         if self.fields is None:
             for i, p in enumerate(pos.tolist()):
                 ev = store.event(p)
-                for name, values in extra:
-                    if values[i] is not None:
-                        ev[name] = values[i]
+                for name, values, whole in extra:
+                    if values[i] is not None or whole:
+                        ev[name] = values[i]  # None: hidden, as a command's null hides it
                 yield ev
             return
         # A written field hides the stored one, except on events where it was given no value.
-        hidden = {n for n, c in self.extra.items() if (c.codes >= 0).all()}
+        hidden = {n for n, c in self.extra.items() if c.whole or (c.codes >= 0).all()}
         names = sorted(n for n in self.fields if n not in hidden)
         wide = len(self.positions) * 4 > len(store)
         cols = store.columns(names) if wide else {n: store.cheap_column(n) for n in names}
@@ -184,7 +184,7 @@ class Selection:
                     v = get(full)
                     if v is not None:
                         ev[name] = v
-            for name, values in extra:
+            for name, values, _ in extra:
                 v = values[i]
                 if v is not None:
                     ev[name] = v
