@@ -83,7 +83,7 @@ def field_warnings(commands, store, rows=()) -> list[str]:
             candidates = {n for n in candidates if row.get(n) is None}
             if not candidates:
                 break
-    missing = sorted(n for n in candidates if not store.has_field(n))
+    missing = sorted(n for n in candidates if store.may_differ_in_case(n) and not store.has_field(n))
     if not missing:
         return []
     catalog = store.field_catalog()

@@ -191,6 +191,21 @@ def test_field_name_case_warning():
     assert engine.search("index=main | stats count by awsRegion").warnings == []
 
 
+def test_an_add_on_field_spelt_in_another_case_by_the_events_is_warned_about():
+    """The add-on's src has no value where sourceIPAddress is missing; the events' own Src is
+    what the search meant."""
+    engine = spl_lite.Engine()
+    engine.add_events([{"_time": 1, "eventName": "A", "Src": "10.0.0.1"}])
+    assert engine.search("index=main | stats count by src").warnings == [
+        "The field 'src' does not exist in any event (field names are case-sensitive); did you mean 'Src'?"]
+    # No key of any case ends as aws_account_id does: whether the add-on's field has a value
+    # is not worked out (it would build its column) for a warning that cannot be given.
+    fresh = spl_lite.Engine()
+    fresh.add_events([{"_time": 1, "eventName": "A", "Src": "10.0.0.1"}])
+    assert fresh.search("index=main eventName=B | table aws_account_id").warnings == []
+    assert fresh.store.cached_column("aws_account_id") is None
+
+
 def test_options_without_effect_are_reported():
     engine = spl_lite.Engine(addons=False)
     engine.add_events(E3)

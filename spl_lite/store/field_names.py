@@ -8,6 +8,7 @@ from collections import Counter
 import numpy as np
 
 from .columns import STORE_METADATA, columnable
+from .prefilter import find_any_case
 from ..runtime.values import KNOWLEDGE, ORIGIN, field_getter, field_names
 
 KNOWLEDGE_SAMPLE = 2_000
@@ -87,6 +88,31 @@ class FieldNames:
             self._escapes = any(self._escaped[b] if b in self._escaped else holds_escape(self.text_of(b))
                                 for b in range(len(self._buffers)))
         return self._escapes
+
+    def may_differ_in_case(self, field: str) -> bool:
+        """False when no event can hold the field spelt in another case: the only fields a
+        case warning is about. Only the add-on's fields are looked at (telling whether one of
+        them has a value builds its column, a parse of every event when its inputs have none):
+        no other of its names or the store's matches it, and no key in the text, in any case,
+        ends as it does. Any other field: True (has_field finds most of those with a byte search)."""
+        if not self.defines(field) or field in STORE_METADATA:
+            return True
+        lower = field.lower()
+        if any(m != field and m.lower() == lower for m in self._defined_names()):
+            return True
+        key = self._key_text(field)
+        return key is None or self.holds_escapes() or self._holds_any_case(key.lower())
+
+    def _defined_names(self) -> set:
+        return set(STORE_METADATA).union(*(o[KNOWLEDGE].fields for o in self._origins if o.get(KNOWLEDGE) is not None))
+
+    def _holds_any_case(self, text: bytes) -> bool:
+        """Whether any event's text holds the lower-case bytes in any case (known once per load)."""
+        key = ("any case", text)
+        if key not in self._has:
+            self._has[key] = any(next(iter(find_any_case(self.text_of(b), text)), None) is not None
+                                 for b in range(len(self._buffers)))
+        return self._has[key]
 
     def defines(self, field: str) -> bool:
         """Whether search-time knowledge (or the store's metadata) gives the field its value."""
