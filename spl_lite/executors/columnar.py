@@ -223,7 +223,7 @@ def spath_selection(events, path: str, output: str, spath_of) -> Selection | Non
     but not by spath, or when a null would have to hide a value the events have."""
     sel = selection(events)
     if sel is None or "{" in path or not columnable(output) or output in sel.extra or \
-            sel.store.defines(output) or sel.store.defines(path) or len(sel) * 64 < len(sel.store):
+            sel.store.defines(output) or sel.store.defines(path) or sel.few():
         return None
     parents = path.split(".")[:-1]
     if parents and (sel.store.holds_escapes() or

@@ -61,7 +61,7 @@ class FieldNames:
         key = self._key_text(field)
         if key is None:
             return True
-        return self.holds_escapes() or any(key in self.text_of(b) for b in range(len(self._buffers)))
+        return self.holds_escapes() or self.holds_text(key)
 
     def _events_holding(self, text: bytes):
         """Store positions of events whose text holds the bytes, in the order found."""
@@ -75,11 +75,13 @@ class FieldNames:
                 else:
                     at = buffer.find(text, at + 1)
 
-    def holds_text(self, text: bytes) -> bool:
-        """Whether any event's text holds the bytes (known once per load)."""
-        key = ("text", text)
+    def holds_text(self, text: bytes, any_case: bool = False) -> bool:
+        """Whether any event's text holds the bytes, or with ``any_case`` the lower-case bytes
+        in any case (known once per load)."""
+        key = ("text", text, any_case)
         if key not in self._has:
-            self._has[key] = any(text in self.text_of(b) for b in range(len(self._buffers)))
+            self._has[key] = any(next(iter(find_any_case(self.text_of(b), text)), None) is not None if any_case
+                                 else text in self.text_of(b) for b in range(len(self._buffers)))
         return self._has[key]
 
     def holds_escapes(self) -> bool:
@@ -101,18 +103,10 @@ class FieldNames:
         if any(m != field and m.lower() == lower for m in self._defined_names()):
             return True
         key = self._key_text(field)
-        return key is None or self.holds_escapes() or self._holds_any_case(key.lower())
+        return key is None or self.holds_escapes() or self.holds_text(key.lower(), any_case=True)
 
     def _defined_names(self) -> set:
         return set(STORE_METADATA).union(*(o[KNOWLEDGE].fields for o in self._origins if o.get(KNOWLEDGE) is not None))
-
-    def _holds_any_case(self, text: bytes) -> bool:
-        """Whether any event's text holds the lower-case bytes in any case (known once per load)."""
-        key = ("any case", text)
-        if key not in self._has:
-            self._has[key] = any(next(iter(find_any_case(self.text_of(b), text)), None) is not None
-                                 for b in range(len(self._buffers)))
-        return self._has[key]
 
     def defines(self, field: str) -> bool:
         """Whether search-time knowledge (or the store's metadata) gives the field its value."""

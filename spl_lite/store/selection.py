@@ -130,7 +130,11 @@ class Selection:
         """Whether the field is better read from the few selected events than made into a column
         of every event: its column is not made yet, and the search kept under 1/64 of the events
         (a search that keeps nothing reads nothing)."""
-        return len(self) * _FEW < len(self.store) and columnable(name) and self.store.cheap_column(name) is None
+        return self.few() and columnable(name) and self.store.cheap_column(name) is None
+
+    def few(self) -> bool:
+        """Whether the search kept under 1/64 of the events: reading them beats a pass over all."""
+        return len(self) * _FEW < len(self.store)
 
     def times(self) -> np.ndarray:
         return self.store.times() if self.everything else self.store.times()[self.positions]
