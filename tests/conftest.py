@@ -67,3 +67,16 @@ def case_engine(case: dict, directory: Path, *, now=None, engine: str = "memory"
                  sourcetype=meta.get("sourcetype", "aws:cloudtrail"), host=meta.get("host"),
                  source=meta.get("source"))
     return e
+
+
+# A test that hangs is a failure with its stack printed, not a CI run that never ends. This is
+# a watchdog far above any test's run time, not an assertion of speed (speed is the benchmark's).
+HANG_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def _hang_guard():
+    import faulthandler
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
