@@ -2,7 +2,6 @@
 map (a templated search once per result)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,6 +9,7 @@ from .. import limits
 from ..errors import SplError
 from ..runtime.values import get_field, to_string
 from ..syntax import ast
+from ..syntax.tokens import fill_tokens
 from .base import Command, Kind, to_int, to_text
 
 
@@ -50,9 +50,6 @@ class MultisearchCommand(Command):
         return run
 
 
-_TOKEN = re.compile(r"\$([^$\s]+)\$")
-
-
 @dataclass(frozen=True)
 class MapCommand(Command):
     """Run a search once for each result (at most maxsearches, default 10), its $field$ tokens
@@ -80,7 +77,7 @@ class MapCommand(Command):
 
     def prepare(self, env):
         # A search that cannot compile with its tokens filled in is reported now.
-        sample = _TOKEN.sub("0", self.template)  # 0 reads as a value, a time and a number alike
+        sample = fill_tokens(self.template, lambda name: "0")  # 0 reads as a value, a time and a number alike
         try:
             env.engine.compile(sample)
         except SplError as e:
@@ -94,8 +91,9 @@ class MapCommand(Command):
                                         "were not used.")
                     break
 
-                def fill(m):
-                    v = i + 1 if m.group(1) == "_serial_id" else get_field(ev, m.group(1))
+                def value_of(name, i=i, ev=ev):
+                    v = i + 1 if name == "_serial_id" else get_field(ev, name)
                     return "" if v is None else to_string(v[0] if isinstance(v, list) else v)
-                yield from env.engine.compile(_TOKEN.sub(fill, self.template)).run().rows
+                # Each value stays one value, quoted or escaped where it stands: data never runs as SPL.
+                yield from env.engine.compile(fill_tokens(self.template, value_of)).run().rows
         return run

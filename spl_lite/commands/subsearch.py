@@ -18,6 +18,12 @@ def _quote(value) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _name(name: str) -> str:
+    """A field name from data as a search term's field: quoted unless it is a plain name, so a
+    key holding a space, a quote or a pipe stays one field."""
+    return name if re.fullmatch(r"[\w.{}:@-]+", name) else _quote(name)
+
+
 def format_rows(rows, *, row_prefix="(", col_prefix="(", col_sep="AND", col_end=")", row_sep="OR",
                 row_end=")", mv_sep="OR", empty="NOT ( )") -> str:
     """Results as a search: ( ( a="1" AND b="2" ) OR ( ... ) ), fields by name, _fields left out."""
@@ -27,9 +33,9 @@ def format_rows(rows, *, row_prefix="(", col_prefix="(", col_sep="AND", col_end=
         for name in sorted(k for k in row if not k.startswith("_") and row[k] is not None):
             vals = values_of(row[name])
             if len(vals) == 1:
-                cols.append(f"{name}={_quote(vals[0])}")
+                cols.append(f"{_name(name)}={_quote(vals[0])}")
             else:
-                cols.append("( " + f" {mv_sep} ".join(f"{name}={_quote(v)}" for v in vals) + " )")
+                cols.append("( " + f" {mv_sep} ".join(f"{_name(name)}={_quote(v)}" for v in vals) + " )")
         if cols:
             parts.append(f"{col_prefix} " + f" {col_sep} ".join(cols) + f" {col_end}")
     if not parts:
