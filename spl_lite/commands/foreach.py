@@ -1,13 +1,13 @@
 """foreach: run a templated search once per matching field (or per value of a multivalue field)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 import orjson
 
 from ..runtime.values import event_fields, get_field, json_scalar, to_string
+from ..runtime.values.scalar import Wildcard
 from ..syntax import ast
 from .base import Command, Kind, to_text
 from .fragment import compile_fragment, run_fragment
@@ -57,8 +57,7 @@ class ForeachCommand(Command):
         return None
 
     def prepare(self, env):
-        patterns = [(f, re.compile("(.*?)".join(re.escape(p) for p in f.split("*")) + r"\Z", re.DOTALL))
-                    for f in self.fields]
+        patterns = [(f, Wildcard(f, ignore_case=False)) for f in self.fields]
         compiled: dict[str, list] = {}
 
         def runners(fill: dict) -> list:
@@ -79,10 +78,9 @@ class ForeachCommand(Command):
                 names = [n for n in sorted(event_fields(ev)) if not n.startswith("_") or any(
                     f.startswith("_") for f in self.fields)]
                 for name in names:
-                    for f, rx in patterns:
-                        m = rx.match(name)
-                        if m:
-                            segs = m.groups()
+                    for f, pattern in patterns:
+                        segs = pattern.runs(name)  # as (.*?) runs capture, in linear time
+                        if segs is not None:
                             fill = {"<<FIELD>>": name, "<<MATCHSTR>>": "".join(segs)}
                             fill.update({f"<<MATCHSEG{i}>>": s for i, s in enumerate(segs, 1)})
                             yield fill

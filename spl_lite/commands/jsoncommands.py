@@ -8,6 +8,7 @@ from typing import ClassVar
 import orjson
 
 from ..runtime.values import event_fields, get_field, json_scalar, to_number, to_string
+from ..runtime.values.scalar import Wildcard
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_text, writable
 
@@ -104,8 +105,7 @@ class TojsonCommand(Command):
         return None
 
     def prepare(self, env):
-        patterns = [(re.compile(".*".join(re.escape(p) for p in f.split("*")) + r"\Z", re.DOTALL), t, f)
-                    for f, t in self.typed]
+        patterns = [(Wildcard(f, ignore_case=False), t, f) for f, t in self.typed]
 
         def run(events, ctx):
             for ev in events:

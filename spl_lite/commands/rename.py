@@ -1,25 +1,25 @@
 """rename: rename fields (wildcards allowed on both sides)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..runtime.values import BODY, event_fields, get_field, remove_field
+from ..runtime.values.scalar import Wildcard
 from ..syntax import ast
 from .base import Command, Kind
 
 
 def _wildcard_rename(old: str, new: str):
-    rx = re.compile("(.*?)".join(re.escape(p) for p in old.split("*")) + r"\Z", re.DOTALL)
+    pattern = Wildcard(old, ignore_case=False)
     parts = new.split("*")
 
     def target(name: str) -> str | None:
-        m = rx.match(name)
-        if not m:
+        groups = pattern.runs(name)  # as (.*?) runs capture, in linear time
+        if groups is None:
             return None
         out = parts[0]
-        for g, p in zip(m.groups(), parts[1:]):
+        for g, p in zip(groups, parts[1:]):
             out += g + p
         return out
     return target

@@ -1,11 +1,11 @@
 """replace: swap whole field values for others, with * wildcards."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..runtime.values import event_fields, get_field, to_string
+from ..runtime.values.scalar import Wildcard
 from ..syntax import ast
 from .base import Command, Kind, writable
 
@@ -13,14 +13,13 @@ from .base import Command, Kind, writable
 def _pattern(old: str, new: str):
     """A function value -> new value (or None when ``old`` does not match the whole value); each
     * in ``new`` takes what the * at the same place in ``old`` matched."""
-    rx = re.compile("(.*)".join(re.escape(p) for p in old.split("*")) + r"\Z", re.DOTALL)
+    pattern = Wildcard(old, ignore_case=False)
     parts = new.split("*")
 
     def apply(value: str) -> str | None:
-        m = rx.match(value)
-        if m is None:
+        groups = pattern.runs(value, greedy=True)  # as (.*) runs capture, in linear time
+        if groups is None:
             return None
-        groups = m.groups()
         out = parts[0]
         for i, part in enumerate(parts[1:]):
             out += (groups[i] if i < len(groups) else "") + part

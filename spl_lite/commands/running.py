@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..runtime.values import event_fields, get_field, to_number
+from ..runtime.values.scalar import Wildcard
 from ..syntax import ast
 from .base import Command, Kind, to_int, writable
 
@@ -155,7 +156,7 @@ class FilldownCommand(Command):
         return None
 
     def prepare(self, env):
-        rxs = [re.compile(".*".join(re.escape(p) for p in f.split("*")) + r"\Z") for f in self.fields]
+        rxs = [Wildcard(f, ignore_case=False) for f in self.fields]
 
         def run(events, ctx):
             last: dict = {}

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+import regex as _regex
+
 from ..errors import SplError
 from .timeutil import time_modifier
 from .values import wildcard_regex, event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
@@ -60,20 +62,17 @@ def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
     parts = text.split("*")
     if len(parts) > 1 and not quoted and not case_sensitive and not any(c in MAJOR_BREAKERS for c in text if c != "*"):
         return _wildcard_keyword(parts, MAJOR_BREAKERS if whole_term else MAJOR_BREAKERS + MINOR_BREAKERS)
-    non_major = f"[^{re.escape(MAJOR_BREAKERS)}]*"
-    body = non_major.join(re.escape(p) for p in parts)
-    if quoted:
-        body = r"\s+".join(body.split(r"\ "))
     edge = re.escape(MAJOR_BREAKERS) if whole_term else _BREAK_CLASS
-    pattern = f"(?<![^{edge}]){body}(?![^{edge}])"
-    flags = 0 if case_sensitive else re.IGNORECASE
-    rx = re.compile(pattern, flags)
-    rxb = re.compile(pattern.encode("utf-8"), flags)
+    pattern = _term_pattern(parts, quoted, edge)
+    flags = 0 if case_sensitive else _regex.IGNORECASE
+    rx = _regex.compile(pattern, flags)
+    rxb = _regex.compile(pattern.encode("utf-8"), flags)
     if case_sensitive:
         return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
     # The longest literal piece must occur somewhere: a plain substring test rules out most
     # events far faster than the token-boundary regex.
-    piece = max(parts, key=len).lower()
+    # (In a phrase, a space stands for any run of white space.)
+    piece = max(re.split(r"[*\s]+", text) if quoted else parts, key=len).lower()
     piece_b = piece.encode("utf-8")
     if not piece or not piece.isascii():
         return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
@@ -83,6 +82,30 @@ def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
             return piece_b in raw.lower() and rxb.search(raw) is not None
         return piece in raw.lower() and rx.search(raw) is not None
     return match
+
+
+def _term_pattern(parts: list[str], quoted: bool, edge: str) -> str:
+    """The regex of a free-text term (``parts``: its text split at each *), which never goes back
+    over a value more than once per place it starts at.
+
+    A * never crosses a major breaker, so each piece after a * is taken at its leftmost place and
+    kept (an atomic group): a later place only shortens the run before it, and the run after it
+    matches anything but a major breaker either way (a piece holding a major breaker has one
+    place only: its breaker is the first one after the run). The last piece must also end the
+    term, which is tested inside its group, so its leftmost place is the leftmost that works.
+    Written as plain runs, ``"*a*a*a*a*b"`` took minutes on one long value."""
+    def piece(text: str) -> str:
+        body = re.escape(text)
+        return re.sub(r"(?:\\\s)+", r"\\s+", body) if quoted else body
+
+    end = f"(?![^{edge}])"
+    run = f"[^{re.escape(MAJOR_BREAKERS)}]*?"
+    out = [f"(?<![^{edge}])", piece(parts[0])]
+    for i, text in enumerate(parts[1:], 2):
+        out.append(f"(?>{run}{piece(text)}{end if i == len(parts) else ''})")
+    if len(parts) == 1:
+        out.append(end)
+    return "".join(out)
 
 
 _SEGMENTS = re.compile(f"[^{re.escape(MAJOR_BREAKERS)}]+")
@@ -202,10 +225,11 @@ class SearchCompiler:
     def _FieldSubsearch(self, node):
         if self.env.validating:
             return _ALWAYS
-        from ..commands.subsearch import run_subsearch, subsearch_text
+        from ..commands.subsearch import _quote, run_subsearch, subsearch_text
         from ..syntax.parser import parse
         # As in Splunk, the subsearch's text is pasted after the operator: return $f gives a value.
-        return self.compile(parse(f'"{node.field}"{node.op}{subsearch_text(run_subsearch(node.subsearch, self.env))}').leading)
+        text = subsearch_text(run_subsearch(node.subsearch, self.env))
+        return self.compile(parse(f"{_quote(node.field)}{node.op}{text}").leading)
 
     def _Keyword(self, node):
         if node.text == "*" and not node.quoted:

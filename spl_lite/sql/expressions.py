@@ -214,11 +214,17 @@ def keyword_regex(node, dialect: str = "duckdb") -> str:
     that are not major breakers, between breakers or the ends of _raw, as keyword_matcher does."""
     major = re.escape(MAJOR_BREAKERS)
     edges = major if node.whole_term else re.escape(MAJOR_BREAKERS + MINOR_BREAKERS)
-    body = f"[^{major}]*".join(re.escape(p) for p in node.text.split("*"))
+    pieces = [re.escape(p) for p in node.text.split("*")]
     if node.quoted:
-        body = r"\s+".join(body.split(r"\ "))
+        pieces = [re.sub(r"(?:\\\s)+", r"\\s+", p) for p in pieces]
     flags = "" if node.case_sensitive else caseless(dialect)
-    return flags + f"(^|[{edges}]){body}([{edges}]|$)"
+    end = f"([{edges}]|$)"
+    if dialect == "spark" and len(pieces) > 1:
+        # Java's regex backtracks (RE2 does not): each piece after a * in an atomic group at its
+        # leftmost place, as keyword_matcher does, so "*a*a*a*b" stays linear.
+        runs = [f"(?>[^{major}]*?{p}{end if i == len(pieces) - 1 else ''})" for i, p in enumerate(pieces) if i]
+        return flags + f"(^|[{edges}]){pieces[0]}" + "".join(runs)
+    return flags + f"(^|[{edges}])" + f"[^{major}]*".join(pieces) + end
 
 
 class SearchTranslator:

@@ -99,7 +99,8 @@ def _keyword_candidates(store, term, positions: np.ndarray) -> np.ndarray:
     own test requires that much, and a byte search finds it far faster than parsing events."""
     if not isinstance(term, ast.Keyword) or term.case_sensitive or "*" in term.text:
         return positions
-    text = term.text
+    # In a phrase a space stands for any run of white space: only its words are sure to be there.
+    text = max(term.text.split(), key=len, default="") if term.quoted else term.text
     if len(text) < 3 or not text.isascii():
         return positions
     needle = text.lower().encode("ascii")

@@ -54,6 +54,12 @@ def to_number(v: Value) -> int | float | None:
 
 
 
+def to_ordered_number(v: Value) -> int | float | None:
+    """A number that has a place among numbers: to_number, but None for NaN, which sorts with
+    the text values and which the numeric statistics (sum, avg, min, max...) pass over."""
+    n = to_number(v)
+    return None if n != n else n
+
 
 def format_number(n: float | int) -> str:
     """Splunk prints integral doubles without a decimal point and others at full precision."""
@@ -127,10 +133,17 @@ def output_value(v: Value) -> Value:
 
 # ------------------------------------------------------------------ comparison
 
-def compare_values(a: Value, b: Value) -> int:
-    """eval's comparison: numeric when both sides are numbers, else case-sensitive text."""
+def compare_values(a: Value, b: Value) -> int | None:
+    """eval's comparison: numeric when both sides are numbers, else case-sensitive text.
+
+    None when the two are unordered: NaN (a number to Splunk, as "nan" and "NaN" are) compared
+    with any number, itself included. Splunk compares doubles, so as IEEE 754 has it every
+    comparison with NaN is false but !=, which is true: `where v=10` and `where v>5` drop a
+    "nan", `where v!=10` keeps it. Callers read None that way."""
     na, nb = to_number(a), to_number(b)
     if na is not None and nb is not None:
+        if na != na or nb != nb:  # NaN
+            return None
         return (na > nb) - (na < nb)
     sa, sb = to_string(a), to_string(b)
     if sa is None or sb is None:
@@ -153,8 +166,8 @@ def sort_key_auto(v: Value) -> tuple:
     sort before upper case before lower case.
     """
     v = first_value(v)
-    n = to_number(v)
-    if n is not None and not (type(n) is float and math.isnan(n)):
+    n = to_ordered_number(v)
+    if n is not None:
         return (0, n, "")
     s = to_string(v)
     if s is None:
@@ -171,7 +184,7 @@ def sort_key_str(v: Value) -> tuple:
 
 
 def sort_key_num(v: Value) -> tuple:
-    n = to_number(first_value(v))
+    n = to_ordered_number(first_value(v))
     if n is None:
         return sort_key_str(v)
     return (0, n, "")
@@ -237,6 +250,40 @@ class Wildcard:
             if pos < 0:
                 return False
         return True
+
+
+    def runs(self, value: str, greedy: bool = False) -> list[str] | None:
+        """What each * matched when the whole value matches (None when it does not), in linear
+        time, as a regex of (.*?) runs captures them (greedy: of (.*) runs). Lazy runs take each
+        piece at its leftmost place, greedy ones at its rightmost, found from the end. Patterns
+        without single-character wildcards."""
+        s = value.lower() if self.fold else value
+        texts = [p.text for p in self.pieces]
+        if len(texts) == 1:
+            return [] if s == texts[0] else None
+        if len(s) < self.min_len or len(s) != len(value) or not s.startswith(texts[0]) \
+                or not s.endswith(texts[-1]):
+            return None
+        lo, hi = len(texts[0]), len(s) - len(texts[-1])
+        starts = []
+        if greedy:
+            pos = hi
+            for t in reversed(texts[1:-1]):
+                pos = s.rfind(t, lo, pos)
+                if pos < 0:
+                    return None
+                starts.append(pos)
+            starts.reverse()
+        else:
+            pos = lo
+            for t in texts[1:-1]:
+                i = s.find(t, pos, hi)
+                if i < 0:
+                    return None
+                starts.append(i)
+                pos = i + len(t)
+        ends = [lo] + [i + len(t) for i, t in zip(starts, texts[1:-1])]
+        return [value[a:b] for a, b in zip(ends, starts + [hi])]
 
 
 class _Piece:
