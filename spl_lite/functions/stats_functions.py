@@ -5,7 +5,7 @@ import math
 import re
 from collections import Counter
 
-from ..runtime.values import to_number, to_string
+from ..runtime.values import to_number, to_ordered_number, to_string
 from .registry import STATS_FUNCTIONS, stats_function
 
 LIST_MAX = 100  # list() keeps the first 100 values (limits.conf list_maxsize)
@@ -58,8 +58,8 @@ class _Numbers(StatsFunction):
         self.nums = []
 
     def add(self, value, time):
-        n = to_number(value)
-        if n is not None and not (type(n) is float and math.isnan(n)):
+        n = to_ordered_number(value)
+        if n is not None:
             self.nums.append(n)
 
 
@@ -100,7 +100,7 @@ class _Extreme(StatsFunction):
         self.texts = []
 
     def add(self, value, time):
-        n = to_number(value)
+        n = to_ordered_number(value)  # NaN has no place among numbers: it counts as text
         if n is not None:
             self.nums.append(n)
         else:

@@ -247,7 +247,8 @@ def _cmp(test):
     def apply(a, b):
         if a is None or b is None:
             return None
-        return test(compare_values(first_value(a), first_value(b)))
+        c = compare_values(first_value(a), first_value(b))
+        return False if c is None else test(c)  # NaN: unordered, every order test is false
     return apply
 
 
