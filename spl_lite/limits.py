@@ -11,6 +11,7 @@ import contextvars
 import dataclasses
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 
 from .errors import SplError
@@ -64,6 +65,22 @@ class Limits:
                                or f"the limits are: {', '.join(known)}")
             typed[name] = _positive(name, value, float if known[name] == "float" else int)
         return dataclasses.replace(self, **typed)
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000 ** 2, "gb": 1000 ** 3, "tb": 1000 ** 4,
+          "kib": 1024, "mib": 1024 ** 2, "gib": 1024 ** 3, "tib": 1024 ** 4}
+
+
+def parse_size(text, what: str, *, least: int = 0) -> int:
+    """A size such as 2GB, 512MiB or 1.5gb in bytes (DuckDB's and Splunk's units: KB is 1000,
+    KiB 1024), read here so that it never reaches SQL as text; below ``least`` is an error."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]i?b|b)?\s*", str(text), re.IGNORECASE)
+    if not m:
+        raise SplError(f"{what} takes a size such as 2GB or 512MB, not '{text}'.")
+    size = int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
+    if size < least or size >= 1 << 62:
+        raise SplError(f"{what} of '{text}' is out of range: it takes {least // 1000 ** 2:,}MB or more.")
+    return size
 
 
 def _positive(name: str, value, kind):

@@ -229,3 +229,71 @@ def test_reading_in_workers_gives_the_dataset_one_reader_gives(tmp_path):
                                         "ORDER BY _ord").fetchall()
         tables.append((rows, report.events, report.bad_lines, report.errors))
     assert tables[0] == tables[1] and tables[0][1] == 15 and tables[0][2] == 1
+
+
+# Issue 18: user text never becomes SQL; a dataset's path is data, never a glob ----------------
+@pytest.mark.parametrize("memory, message", [
+    ("1GB'; COPY (SELECT 42) TO 'INJECTED.csv'; --",
+     "spl-lite: --memory takes a size such as 2GB or 512MB, not '1GB'; COPY (SELECT 42) TO 'INJECTED.csv'; --'."),
+    ("lots", "spl-lite: --memory takes a size such as 2GB or 512MB, not 'lots'."),
+    ("1KB", "spl-lite: --memory of '1KB' is out of range: it takes 64MB or more."),
+])
+def test_ingest_memory_is_a_size_read_by_spl_lite(tmp_path, monkeypatch, capsys, memory, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(["ingest", str(SAMPLE_DATA), "--out", "ds", "--memory", memory]) == 1
+    assert capsys.readouterr().err.strip() == message
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_ingest_into_a_path_with_quotes_and_glob_characters(tmp_path, capsys):
+    root = tmp_path / "quo'te"
+    for name in ("a", "*", "ds[1]"):
+        assert main(["ingest", str(SAMPLE_DATA), "--out", str(root / name)]) == 0
+    capsys.readouterr()
+    for name in ("*", "ds[1]"):  # each reads itself, never its siblings
+        e = spl_lite.Engine(engine="duckdb")
+        e.load(root / name)
+        assert e.search("* | stats count").rows == [{"count": 3000}]
+
+
+def test_ingest_under_a_regular_file_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    assert main(["ingest", str(SAMPLE_DATA), "--out", str(tmp_path / "file" / "ds")]) == 1
+    assert capsys.readouterr().err.strip() == f"spl-lite: Cannot make the dataset directory {tmp_path / 'file' / 'ds'}: Not a directory."
+
+
+def _broken(dataset, tmp_path, change) -> Path:
+    copy = tmp_path / "copy"
+    shutil.copytree(dataset, copy)
+    change(copy)
+    return copy
+
+
+def _edit_description(path, **changes):
+    info = json.loads((path / DATASET_FILE).read_text())
+    info.update(changes)
+    (path / DATASET_FILE).write_text(json.dumps(info))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p: _edit_description(p, fields=5), "{p}/_spl_lite.json: not a dataset description as spl-lite ingest "
+     "writes it (events, fields and json do not hold what it wrote): run spl-lite ingest again."),
+    (lambda p: _edit_description(p, events="many"), "{p}/_spl_lite.json: not a dataset description as spl-lite "
+     "ingest writes it (events, fields and json do not hold what it wrote): run spl-lite ingest again."),
+    (lambda p: [shutil.rmtree(d) for d in p.glob("day=*")], "{p} holds no Parquet files: they were removed or moved."),
+    (lambda p: ((p / DATASET_FILE).unlink(), (p / ".ingest-x1").mkdir()),
+     "{p} is a dataset whose ingest did not finish: run spl-lite ingest again (into this directory, which it "
+     "then empties, or a new one)."),
+])
+def test_a_broken_dataset_is_refused_with_a_clear_message(dataset, tmp_path, change, message):
+    path = _broken(dataset, tmp_path, change)
+    with pytest.raises(spl_lite.SplError) as info:
+        spl_lite.Engine(engine="duckdb").load(path)
+    assert str(info.value) == message.format(p=path)
+
+
+def test_ingest_again_into_what_a_killed_ingest_left(tmp_path, capsys):
+    out = tmp_path / "ds"
+    (out / ".ingest-abc" / "spill").mkdir(parents=True)
+    assert main(["ingest", str(SAMPLE_DATA), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("day=")) == [DATASET_FILE]

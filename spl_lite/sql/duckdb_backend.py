@@ -2,6 +2,8 @@
 functions registered, lookups as tables."""
 from __future__ import annotations
 
+import re
+
 from . import udfs
 
 REGEX_FLAVOUR = "RE2 has no look-around or back-reference"
@@ -62,9 +64,12 @@ class DuckDB:
 
     def connect_dataset(self, path, table: str):
         """A database reading a dataset made by spl-lite ingest where it lies: nothing is loaded."""
+        from ..store.parquet import parquet_files
         db = self._database()
-        files = str(path / "**" / "*.parquet").replace("'", "''")
-        db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{files}', hive_partitioning = false)")
+        # DuckDB reads every path as a glob: each file, its * ? [ written as one-character
+        # classes, so a directory named * or ds[1] reads itself only, never its siblings.
+        files = [re.sub(r"([*?\[])", r"[\1]", f) for f in parquet_files(path)]
+        db.read_parquet(files, hive_partitioning=False).create_view(table)
         return db
 
     def lookup_table(self, db, name: str, table) -> None:

@@ -4,6 +4,7 @@ and test; each run registers its own events and lookups as temporary views."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from ..errors import SplError
@@ -61,6 +62,11 @@ def session(master: str | None = None, remote: str | None = None):
     return spark
 
 
+def _glob_literal(path: str) -> str:
+    """A path that Hadoop's glob reads as itself."""
+    return re.sub(r"([\\*?\[\]{}])", r"\\\1", path)
+
+
 def _importable(module: str) -> bool:
     import importlib.util
     try:
@@ -105,7 +111,11 @@ class Spark:
 
     def connect_dataset(self, path, table: str):
         """A dataset made by spl-lite ingest, read where it lies (a day=... column comes along)."""
-        return {table: self.spark.read.parquet(str(path))}
+        from ..store.parquet import parquet_files
+        # Spark reads every path as a Hadoop glob: each of the dataset's files, escaped, so a
+        # directory named * or ds[1] reads itself only (basePath keeps the day=... column).
+        files = [_glob_literal(f) for f in parquet_files(path)]
+        return {table: self.spark.read.option("basePath", _glob_literal(str(path))).parquet(*files)}
 
     def lookup_table(self, db, name: str, table) -> None:
         columns = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in table.columns)

@@ -61,11 +61,17 @@ def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: 
                     progress(so_far)
 
     threads = [threading.Thread(target=collect, args=(p, s), daemon=True) for p, s in zip(procs, shares)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    codes = [p.wait() for p in procs]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        codes = [p.wait() for p in procs]
+    except BaseException:
+        for p in procs:  # stopped (Ctrl-C, SIGTERM): no worker goes on writing into the work folder
+            p.kill()
+            p.wait()
+        raise
     if any(codes) or len(finished) != len(files):
         raise RuntimeError(f"an ingest worker stopped (exit code {max(codes)})")
     for position in sorted(finished):  # problems reported in load order, whichever worker read them
@@ -79,7 +85,7 @@ def _worker(database: str) -> None:
     task = json.loads(sys.stdin.read())
     db = duckdb.connect(database)
     # DuckDB would otherwise keep up to 80% of the machine's memory of staged rows cached.
-    db.execute(f"SET memory_limit = '{task['memory']}'")
+    db.execute("SET memory_limit = $1", [task["memory"]])
     staging = _Staging(db, task["batch"])
     for position, name in task["files"]:
         try:

@@ -26,6 +26,7 @@ from .loader import LoadReport, load_paths
 
 DATASET_FILE = "_spl_lite.json"
 FORMAT = 1
+WORK_PREFIX = ".ingest-"  # an ingest's work folder inside the dataset; gone when it finishes
 
 # CloudTrail's top-level scalar fields (Athena's cloudtrail_logs table has each as a column).
 FIELD_COLUMNS = ("eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
@@ -42,6 +43,11 @@ ROW_GROUP = 20_000  # rows per Parquet row group: the writer buffers one per day
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal of ``text`` (for the one statement, COPY ... TO, that takes no parameter)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 class _Staging:
@@ -112,7 +118,7 @@ def _paths() -> str:
 
 
 def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
-           dedup_events: bool = False, progress=None, memory_limit: str = "2GB", batch: int = BATCH,
+           dedup_events: bool = False, progress=None, memory_limit: str | int = "2GB", batch: int = BATCH,
            workers: int = os.cpu_count() or 1) -> LoadReport:
     """Convert the events of ``paths`` into a Parquet dataset in ``out`` (a new or empty directory),
     reading files in ``workers`` processes."""
@@ -120,19 +126,27 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
         import duckdb
     except ImportError:
         raise SplError("spl-lite ingest writes Parquet with DuckDB: pip install 'spl-lite[duckdb]'.") from None
+    from .. import limits
+    # Read here, given to DuckDB as a number of bytes: the user's text never becomes SQL.
+    memory = limits.parse_size(memory_limit, "--memory", least=64 * 1000 ** 2)
     out = Path(out)
+    if out.is_dir():
+        _remove_unfinished(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SplError(f"{out} exists and is not an empty directory: ingest writes a new dataset.")
     created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out))
+    except OSError as e:
+        raise SplError(f"Cannot make the dataset directory {out}: {e.strerror or e}.") from None
     try:
         db = duckdb.connect(str(work / "dataset.duckdb"))
-        db.execute(f"SET memory_limit = '{memory_limit}'")
+        db.execute("SET memory_limit = $1", [f"{memory}B"])
         db.execute("SET TimeZone = 'UTC'")
         # DuckDB's own bar for the write, on a terminal only (it writes to stdout).
         db.execute(f"SET enable_progress_bar = {'true' if sys.stdout.isatty() else 'false'}")
-        db.execute(f"SET temp_directory = '{work / 'spill'}'")
+        db.execute("SET temp_directory = $1", [str(work / "spill")])
         db.execute("SET preserve_insertion_order = false")
         # Each day being written buffers its rows: flush them often, so memory stays bounded.
         db.execute(f"SET partitioned_write_flush_threshold = {ROW_GROUP}")
@@ -143,7 +157,7 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
         if workers > 1 and len(files) > 1:
             parts = read_in_workers(files, work, report, options, batch, progress, workers)
             for n, part in enumerate(parts):
-                db.execute(f"ATTACH '{part}' AS part{n} (READ_ONLY)")
+                db.execute(f"ATTACH {_literal(str(part))} AS part{n} (READ_ONLY)")
             db.execute("CREATE VIEW staging AS " + " UNION ALL ".join(f"SELECT * FROM part{n}.staging"
                                                                       for n in range(len(parts))))
         else:
@@ -185,20 +199,57 @@ def _write(db, out: Path, dedup_events: bool, report: LoadReport) -> None:
         SELECT _ord, {columns},
                CASE WHEN abs(_time) < 1e11 THEN strftime(to_timestamp(_time), '%Y-%m-%d') ELSE 'none' END AS day
         FROM (SELECT *, json_extract(_raw, {_paths()}) AS _values FROM staging) JOIN ord USING (_seq)
-    ) TO '{str(out).replace("'", "''")}' (FORMAT PARQUET, PARTITION_BY (day), OVERWRITE_OR_IGNORE,
+    ) TO {_literal(str(out))} (FORMAT PARQUET, PARTITION_BY (day), OVERWRITE_OR_IGNORE,
                                           FILENAME_PATTERN 'events_{{i}}', COMPRESSION zstd,
                                           ROW_GROUP_SIZE {ROW_GROUP})""")
 
 
+def _unfinished(path: Path) -> list[Path]:
+    return [p for p in path.iterdir() if p.name.startswith(WORK_PREFIX) and p.is_dir()]
+
+
+def _remove_unfinished(out: Path) -> None:
+    """What an ingest that was killed (SIGKILL, a power cut) left: only its work folders. A new
+    ingest into the same directory starts again from nothing."""
+    left = list(out.iterdir())
+    if left and not (out / DATASET_FILE).exists() and all(p in _unfinished(out) for p in left):
+        for p in left:
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def read_dataset(path: Path) -> dict | None:
-    """The description of a dataset made by ingest, or None when ``path`` is not one."""
+    """The description of a dataset made by ingest, or None when ``path`` is not one. A
+    dataset whose ingest did not finish, or whose description is not what ingest writes, is an
+    error: it is never read as a folder of JSON files, nor half read."""
     marker = Path(path) / DATASET_FILE
     if not marker.is_file():
+        if _unfinished(Path(path)):
+            raise SplError(f"{path} is a dataset whose ingest did not finish: run spl-lite ingest again "
+                           "(into this directory, which it then empties, or a new one).")
         return None
     try:
         info = json.loads(marker.read_text())
     except (OSError, ValueError) as e:
         raise SplError(f"{marker}: not a dataset description ({e})") from None
-    if info.get("format") != FORMAT:
-        raise SplError(f"{marker}: a dataset of format {info.get('format')}; this spl_lite reads format {FORMAT}")
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        found = info.get("format") if isinstance(info, dict) else None
+        raise SplError(f"{marker}: a dataset of format {found}; this spl_lite reads format {FORMAT}")
+    events, fields, json_fields = info.get("events"), info.get("fields"), info.get("json")
+    if type(events) is not int or events < 0 or not _names_of(fields, FIELD_COLUMNS) \
+            or not _names_of(json_fields, JSON_COLUMNS):
+        raise SplError(f"{marker}: not a dataset description as spl-lite ingest writes it (events, "
+                       "fields and json do not hold what it wrote): run spl-lite ingest again.")
+    if not parquet_files(Path(path)):
+        raise SplError(f"{path} holds no Parquet files: "
+                       + ("its ingest read no events." if events == 0 else "they were removed or moved."))
     return info
+
+
+def _names_of(names, known: tuple) -> bool:
+    return isinstance(names, list) and all(isinstance(n, str) and n in known for n in names)
+
+
+def parquet_files(path: Path) -> list[str]:
+    """The dataset's Parquet files, found by walking it: its path is data, never a glob (a
+    directory named * or ds[1] reads itself, not its siblings)."""
+    return sorted(str(p) for p in Path(path).rglob("*.parquet") if p.is_file())
