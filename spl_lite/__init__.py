@@ -5,7 +5,12 @@
     engine.load("logs/")
     result = engine.search("eventName=ConsoleLogin | stats count by userIdentity.userName")
 """
-from .errors import SplError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import Engine, Query
+    from .errors import SplError
+    from .result import Result
 
 __all__ = ["Engine", "Query", "Result", "SplError"]
 __version__ = "0.1.0"
@@ -17,6 +22,9 @@ def __getattr__(name: str):
     if name in ("Engine", "Query"):
         from . import engine
         return getattr(engine, name)
+    if name == "SplError":  # also on first use: `spl-lite` imports nothing before it handles Ctrl-C
+        from .errors import SplError
+        return SplError
     if name == "Result":
         from .result import Result
         return Result

@@ -218,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
+        from .launch import leave_quietly
+        return leave_quietly(130)
     except BrokenPipeError:
         # The reader went away (spl-lite ... | head): stop quietly, as other tools do.
         try:

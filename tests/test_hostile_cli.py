@@ -6,13 +6,17 @@ import csv
 import io
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 import spl_lite
 from spl_lite import cli
+from spl_lite.engine import SAMPLE_DATA
 from spl_lite.repl.session import Session
 
 SPL = [sys.executable, "-m", "spl_lite"]
@@ -139,3 +143,37 @@ def test_no_search_ends_the_session(monkeypatch):
     session.handle("| makeresults | eval a=2 | table a")
     assert out[0].startswith("Internal error: ZeroDivisionError: division by zero. This is a bug in spl_lite")
     assert out[1].splitlines()[:3] == ["a", "---", "2"]
+
+
+# Issue 18: Ctrl-C at any moment after the interpreter starts, SIGTERM during an ingest ---------
+def _interrupted(command: list[str], delay: float, sig=signal.SIGINT):
+    p = subprocess.Popen([sys.executable, "-m", "spl_lite", *command], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)  # a moment to interrupt it at, not a measure of speed
+    p.send_signal(sig)
+    out, err = p.communicate()
+    return p.returncode, err
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.1, 0.2, 0.3, 0.5])
+@pytest.mark.parametrize("command", [["query", "* | stats count by eventName"], ["ingest", "SAMPLE", "--out", "OUT"]],
+                         ids=["query", "ingest"])
+def test_ctrl_c_at_any_moment_exits_130_quietly(tmp_path, command, delay):
+    command = [str(SAMPLE_DATA) if c == "SAMPLE" else str(tmp_path / "ds") if c == "OUT" else c for c in command]
+    code, err = _interrupted(command, delay)
+    assert (code, err) == (130, "Interrupted.\n") or (code == 0 and "Traceback" not in err), (code, err)
+    if command[0] == "ingest" and code == 130:
+        assert not (tmp_path / "ds").exists()  # half a dataset is no dataset
+
+
+def test_sigterm_during_an_ingest_leaves_nothing_behind(tmp_path):
+    pytest.importorskip("duckdb")
+    data = tmp_path / "data"
+    data.mkdir()
+    for i in range(8):
+        shutil.copy(SAMPLE_DATA, data / f"s{i}.json.gz")
+    code, err = _interrupted(["ingest", str(data), "--out", str(tmp_path / "ds")], 0.6, signal.SIGTERM)
+    assert code in (143, 0), err
+    assert "Traceback" not in err
+    if code == 143:
+        assert not (tmp_path / "ds").exists()

@@ -12,5 +12,9 @@ def worker_command(module: str, *args: str) -> list[str]:
     spl_lite (a checkout of another version, say) the worker would read its ranges with other
     code than the engine that merges them."""
     root = str(Path(__file__).resolve().parents[2])
-    code = f"import sys; sys.path[0] = {root!r}; from {module} import _worker; _worker(*sys.argv[1:])"
+    # Ctrl-C reaches the whole process group: the engine that started a worker stops it, and
+    # a worker whose engine went away ends without a word (no traceback of a broken pipe).
+    code = (f"import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            f"signal.signal(signal.SIGPIPE, signal.SIG_DFL); sys.path[0] = {root!r}; "
+            f"from {module} import _worker; _worker(*sys.argv[1:])")
     return [sys.executable, "-c", code, *args]

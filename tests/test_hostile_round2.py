@@ -1,0 +1,153 @@
+"""Hostile input, round two (issue 18): data never runs as SPL, user text never becomes SQL,
+wildcards never backtrack, NaN has one rule. Each case asserts the answer or the clear error."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import spl_lite
+from spl_lite.runtime.values import compare_values
+from spl_lite.runtime.values.scalar import Wildcard
+from spl_lite.syntax.tokens import fill_tokens
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return spl_lite.Engine(now=1710000000, lookups_dir=tmp_path / "lookups")
+
+
+# 1. map: a value from data stays one value -------------------------------------------------
+INJECTIONS = [
+    # quoted $q$: the value is escaped inside the quotes
+    ('| makeresults | eval q="x\\" | outputlookup pwn.csv | eval y=\\"" '
+     '| map search="| makeresults | eval z=\\"$q$\\""', [{"z": 'x" | outputlookup pwn.csv | eval y="'}]),
+    # bare $q$: the value becomes one quoted term
+    ('| makeresults | eval q="x | outputlookup pwn.csv" | map search="| makeresults | eval z=$q$"',
+     [{"z": "x | outputlookup pwn.csv"}]),
+    ('| makeresults | eval q="x] | outputlookup pwn.csv | eval [y" | map search="| makeresults | eval z=$q$"',
+     [{"z": "x] | outputlookup pwn.csv | eval [y"}]),
+    # a number stays a number, so arithmetic on it still works
+    ('| makeresults | eval n=41 | map search="| makeresults | eval z=$n$+1"', [{"z": 42}]),
+    ('| makeresults | eval n="3" | map search="| makeresults count=$n$"', [{}, {}, {}]),
+    # a backtick in a value is no macro call
+    ('| makeresults | eval q="`m`" | map search="| makeresults | eval z=$q$"', [{"z": "`m`"}]),
+]
+
+
+@pytest.mark.parametrize("query, rows", INJECTIONS, ids=range(len(INJECTIONS)))
+def test_map_values_from_data_never_run_as_spl(engine, tmp_path, query, rows):
+    engine.define_macro("m", "| outputlookup pwn.csv")
+    result = engine.search(query)
+    assert [{k: v for k, v in r.items() if k != "_time"} for r in result.rows] == rows
+    assert not (tmp_path / "lookups").exists() or not list((tmp_path / "lookups").iterdir())
+
+
+def test_map_value_from_a_cloudtrail_user_agent(engine, tmp_path):
+    agent = 'curl" | outputlookup pwn.csv | eval x="'
+    engine.add_events([{"eventName": "GetObject", "userAgent": agent}])
+    rows = engine.search('eventName=GetObject | map search="search userAgent=$userAgent$ | table userAgent"').rows
+    assert rows == [{"userAgent": agent}]
+    assert not (tmp_path / "lookups").exists() or not list((tmp_path / "lookups").iterdir())
+
+
+FILLS = [
+    ('eval z="$q$"', 'a"b\\c', 'eval z="a\\"b\\\\c"'),
+    ("eval z=$q$", "a b", 'eval z="a b"'),
+    ("eval z=$q$", "-1.5e3", "eval z=-1.5e3"),
+    ("eval z=$q$", "", 'eval z=""'),
+    ("eval z='$q$'", "a'b", "eval z='a\\'b'"),
+    ("search user=O'Brien x=$q$", "1", "search user=O'Brien x=1"),
+    ("eval z=$q$.$q$", "x", 'eval z="x"."x"'),
+]
+
+
+@pytest.mark.parametrize("template, value, filled", FILLS)
+def test_tokens_are_filled_by_where_they_stand(template, value, filled):
+    assert fill_tokens(template, lambda name: value) == filled
+
+
+def test_a_value_that_would_split_a_single_quoted_name_is_refused():
+    with pytest.raises(spl_lite.SplError) as info:
+        fill_tokens("eval z='$q$'", lambda name: "a' | outputlookup x.csv | eval y='b")
+    assert info.value.headline.startswith("Error in 'map' command: The value of $q$")
+
+
+def test_format_quotes_field_names_from_data(engine):
+    rows = engine.search('| makeresults | eval "a | outputlookup pwn.csv | eval b"="1", ok="2" | format').rows
+    assert rows == [{"search": '( ( "a | outputlookup pwn.csv | eval b"="1" AND ok="2" ) )'}]
+
+
+# 3. wildcards in linear time: each of these took minutes on one 3,000-character value --------
+STARS = "*a" * 8 + "*b"
+LONG = "a" * 3000
+WILDCARDS = [
+    (f'"{STARS}" | stats count', [{"count": 0}]),
+    (f"CASE({STARS}) | stats count", [{"count": 0}]),
+    (f"TERM({STARS}) | stats count", [{"count": 0}]),
+    (f's="{STARS}" | stats count', [{"count": 0}]),
+    (f'* | replace "{STARS}" with x in s | stats count by s', [{"s": LONG, "count": 1}]),
+    (f"* | foreach f{STARS} [eval y=1] | stats count(y) as y", [{"y": 0}]),
+    (f"* | filldown f{STARS} | stats count", [{"count": 1}]),
+    (f"* | rename f{STARS} as g{STARS} | stats count", [{"count": 1}]),
+    (f"* | fields f{STARS} | stats count", [{"count": 1}]),
+    (f"* | tojson auto(f{STARS}) | table _raw", [{"_raw": "{}"}]),
+]
+
+
+@pytest.mark.parametrize("query, rows", WILDCARDS, ids=[q[:30] for q, _ in WILDCARDS])
+def test_many_star_wildcards_over_long_values_finish(engine, query, rows):
+    engine.add_events([{"s": LONG, "f" + LONG: 1}])
+    assert engine.search(query).rows == rows
+
+
+# Phrases and CASE() keep their answers with the new matcher (checked against the old regex).
+PHRASES = [('"a* b"', "xx ab   bc", False), ('"a* b"', "ax b", True), ('"a* b"', "ax  b,", True),
+           ('"*x*y"', "zz axbxy", True), ('"*x*y"', "zz axb xy", True), ('"*x*y"', "zz ax;by", False),
+           ("CASE(A*b)", "x Axxb y", True), ("CASE(A*b)", "x axxb y", False), ('"- x"', " --   x-", True)]
+
+
+@pytest.mark.parametrize("term, raw, hit", PHRASES)
+def test_phrases_and_case_terms_with_wildcards(engine, term, raw, hit):
+    engine.add_events([{"k": raw}])
+    assert engine.search(f"{term} | stats count").rows == [{"count": int(hit)}]
+
+
+def test_wildcard_runs_are_what_regex_runs_capture():
+    w = Wildcard("a*b*c", ignore_case=False)
+    assert w.runs("aXbYbZc") == ["X", "YbZ"]  # (.*?) runs: each as short as it can be
+    assert w.runs("aXbYbZc", greedy=True) == ["XbY", "Z"]  # (.*) runs: each as long as it can be
+    assert w.runs("aXbYbZ") is None
+    assert Wildcard("ab", ignore_case=False).runs("ab") == []
+
+
+# 4. NaN: a number to Splunk, unordered against every number ----------------------------------
+NAN = [
+    ("* | where v=10 | table v", ["10"]),
+    ("* | where v>5 | table v", ["10"]),
+    ("* | where v<5 | table v", ["3"]),
+    ("* | where v!=10 | table v", ["nan", "NaN", "3"]),
+    ('* | where v="nan" | table v', []),
+    ('* | eval a=if(v="10","EQ","ne") | where a="EQ" | table v', ["10"]),
+    ("* | sort num(v) | table v", ["3", "10", "NaN", "nan"]),
+    ("* | sort v | table v", ["3", "10", "NaN", "nan"]),
+    ("v=nan | table v", ["nan", "NaN"]),  # search terms match text
+]
+
+
+@pytest.mark.parametrize("query, values", NAN)
+def test_nan_compares_as_splunk_compares_doubles(engine, query, values):
+    engine.add_events([{"v": "nan"}, {"v": "10"}, {"v": "NaN"}, {"v": "3"}])
+    assert [r["v"] for r in engine.search(query).rows] == values
+
+
+def test_nan_is_passed_over_by_the_numeric_statistics(engine):
+    engine.add_events([{"v": "nan"}, {"v": "10"}, {"v": "NaN"}, {"v": "3"}])
+    assert engine.search("* | stats max(v) min(v) avg(v) sum(v) range(v)").rows == [
+        {"max(v)": 10, "min(v)": 3, "avg(v)": 6.5, "sum(v)": 13, "range(v)": 7}]
+
+
+def test_compare_values_says_nan_is_unordered():
+    assert compare_values(math.nan, 10) is None
+    assert compare_values("nan", "nan") is None
+    assert compare_values("10", 10) == 0
