@@ -151,3 +151,43 @@ def test_compare_values_says_nan_is_unordered():
     assert compare_values(math.nan, 10) is None
     assert compare_values("nan", "nan") is None
     assert compare_values("10", 10) == 0
+
+
+# 5. infinities and overflow: null, a number, or a clear error; never an internal error ---------
+OVERFLOW = [
+    ('| makeresults | eval x=printf("%d", 1e308*10) | table x', [{"x": None}]),
+    ('| makeresults | eval x=printf("%x", 1e308*10) | table x', [{"x": None}]),
+    ('| makeresults | eval x=tostring(1e308*10,"duration") | table x', [{"x": None}]),
+    ('| makeresults | eval x=tostring(1e308*10,"hex") | table x', [{"x": None}]),
+    ('| makeresults | eval x=tostring(1e308*10) | table x', [{"x": "inf"}]),
+    ('| makeresults | eval x=substr("abc",1,1e400) | table x', [{"x": None}]),
+    ('| makeresults | eval x=substr("abc",1e400) | table x', [{"x": None}]),
+    ('| makeresults | eval x=floor(1e308*10) | table x', [{"x": None}]),
+    ('| makeresults | eval x=mvindex(split("a,b",","), 1e400) | table x', [{"x": None}]),
+    ('| makeresults | eval x=round(2.5, 1e400) | table x', [{"x": None}]),
+]
+
+
+@pytest.mark.parametrize("query, rows", OVERFLOW, ids=[q[26:60] for q, _ in OVERFLOW])
+def test_values_out_of_a_functions_range_give_null(engine, query, rows):
+    assert engine.search(query).rows == rows
+
+
+def test_a_span_too_small_for_the_values_is_a_clear_error(engine):
+    with pytest.raises(spl_lite.SplError) as info:
+        engine.search("| makeresults | bin _time span=1e-300")
+    assert str(info.value).splitlines()[0] == ("Error in 'bin' command: Invalid span '1e-300': the bucket of "
+                                              "1710000000 is out of range. Use a larger span.")
+
+
+@pytest.mark.parametrize("values, stdev, var", [
+    (["1e300", "-1e300"], 1.4142135623730952e300, math.inf),  # the variance overflows, the deviation does not
+    (["1e308", "1e308"], 0, 0),
+    (["1e308", "inf", "1e400", "-inf"], None, None),  # NaN: shown as null
+    (["1e10", "10000000001", "10000000002"], 1.0, 1.0),  # no precision lost to scaling
+])
+def test_stdev_and_var_past_a_floats_range(engine, values, stdev, var):
+    engine.add_events([{"v": v} for v in values])
+    row = engine.search("* | stats stdev(v) as s var(v) as v").rows[0]
+    got = [None if isinstance(x, float) and math.isnan(x) else x for x in (row["s"], row["v"])]
+    assert got == [stdev, var]

@@ -92,8 +92,13 @@ class BinCommand(Command):
             v = to_number(get_field(ev, field))
             if v is None or not math.isfinite(v):
                 return ev
+            try:
+                b = bucket(v)
+            except (OverflowError, ValueError):  # v / span past a float's range: span=1e-300
+                raise self.error(f"Invalid span '{span_text}': the bucket of {format_number(v)} is out of "
+                                 "range. Use a larger span.", self.span) from None
             ev = writable(ev)
-            set_field(ev, target, bucket(v))
+            set_field(ev, target, b)
             return ev
 
         def run(events, ctx):

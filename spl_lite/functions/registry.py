@@ -1,6 +1,8 @@
 """Where eval and stats functions are registered, with their arity, for compile-time checks."""
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -61,5 +63,19 @@ def stats_function(*names: str):
         for n in names:
             STATS_FUNCTIONS[n] = cls
         cls.names = names
+        if "result" in cls.__dict__:
+            cls.result = _in_range(cls.__dict__["result"])
         return cls
     return deco
+
+
+def _in_range(result):
+    """A statistic past a float's range (the variance of 1e300 and -1e300) is null, as an eval
+    function's is, never an internal error."""
+    @functools.wraps(result)
+    def checked(self):
+        try:
+            return result(self)
+        except (OverflowError, ValueError):
+            return None
+    return checked

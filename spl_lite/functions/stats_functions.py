@@ -124,12 +124,32 @@ class Max(_Extreme):
     pick = max
 
 
-def _variance(nums, sample: bool):
+def _spread(nums, sample: bool) -> tuple[float, float] | None:
+    """(scale, variance / scale²). Worked out directly where that stays within a float's range
+    (scale 1); otherwise over the numbers divided by the largest magnitude, so the standard
+    deviation of 1e300 and -1e300 is 1.41e300 and their variance inf, not an overflow."""
     n = len(nums)
     if n < (2 if sample else 1):
         return None
+    div = n - 1 if sample else n
     mean = sum(nums) / n
-    return sum((x - mean) ** 2 for x in nums) / (n - 1 if sample else n)
+    direct = sum((x - mean) * (x - mean) for x in nums) / div
+    scale = max(abs(x) for x in nums)
+    if math.isfinite(direct) or not math.isfinite(scale):
+        return 1.0, direct
+    xs = [x / scale for x in nums]
+    mean = sum(xs) / n
+    return scale, sum((x - mean) * (x - mean) for x in xs) / div
+
+
+def _variance(nums, sample: bool):
+    s = _spread(nums, sample)
+    return None if s is None else s[0] * s[0] * s[1] if s[1] else s[1]
+
+
+def _stdev(nums, sample: bool):
+    s = _spread(nums, sample)
+    return None if s is None else s[0] * math.sqrt(s[1])
 
 
 @stats_function("var")
@@ -150,16 +170,14 @@ class VarP(_Numbers):
 class Stdev(_Numbers):
     """The sample standard deviation of the numeric values."""
     def result(self):
-        v = _variance(self.nums, True)
-        return None if v is None else math.sqrt(v)
+        return _stdev(self.nums, True)
 
 
 @stats_function("stdevp")
 class StdevP(_Numbers):
     """The population standard deviation."""
     def result(self):
-        v = _variance(self.nums, False)
-        return None if v is None else math.sqrt(v)
+        return _stdev(self.nums, False)
 
 
 @stats_function("median")

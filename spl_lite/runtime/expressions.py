@@ -34,6 +34,10 @@ def compile_expr(node, env, command: str = "eval") -> Compiled:
     return _Compiler(env, command).compile(node)
 
 
+# What a function raises on a value out of its range: int(inf), int(nan), 1e308 ** 2.
+_OUT_OF_RANGE = (OverflowError, ValueError)
+
+
 class _Compiler:
     def __init__(self, env, command: str):
         self.env = env
@@ -113,24 +117,39 @@ class _Compiler:
         if spec.builder is not None:
             return spec.builder(self.env, node.args, args, self)
         impl = spec.impl
+        # A value out of a function's range (an infinity or NaN where it needs an integer, a
+        # number past a float's range) gives null, as Splunk gives null for a value a function
+        # cannot take: caught here once, for every function, never an internal error.
         if spec.lazy:
-            return lambda ev: impl(ev, *args)
-        if spec.propagate_nulls:
-            if n == 1:
-                a0 = args[0]
-
-                def call1(ev):
-                    v = a0(ev)
-                    return None if v is None else impl(v)
-                return call1
-
-            def call_n(ev):
-                vals = [a(ev) for a in args]
-                if any(v is None for v in vals):
+            def call_lazy(ev):
+                try:
+                    return impl(ev, *args)
+                except _OUT_OF_RANGE:
                     return None
+            return call_lazy
+        if spec.propagate_nulls and n == 1:
+            a0 = args[0]
+
+            def call1(ev):
+                v = a0(ev)
+                if v is None:
+                    return None
+                try:
+                    return impl(v)
+                except _OUT_OF_RANGE:
+                    return None
+            return call1
+        nulls = spec.propagate_nulls
+
+        def call_n(ev):
+            vals = [a(ev) for a in args]
+            if nulls and any(v is None for v in vals):
+                return None
+            try:
                 return impl(*vals)
-            return call_n
-        return lambda ev: impl(*[a(ev) for a in args])
+            except _OUT_OF_RANGE:
+                return None
+        return call_n
 
     def _check_regex(self, node, index: int) -> None:
         """A literal regex (and replace()'s literal replacement) is checked before any event."""
