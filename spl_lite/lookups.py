@@ -56,14 +56,17 @@ class LookupTable:
         """The table in a CSV file; a file that is not UTF-8 or not CSV is an SplError naming it."""
         def problem(what: str) -> SplError:
             return SplError(f"The lookup file {path.name} {what}.", command=command, span=span)
+        from .store.files import FileProblem, read_regular
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = data.count(b"\n", 0, e.start) + 1
             raise problem(f"is not UTF-8 text (line {line})") from None
         except OSError as e:
             raise problem(f"cannot be read ({e.strerror or e})") from None
+        except FileProblem as e:
+            raise problem(f"is {e}") from None
         try:
             return cls._parse(text)
         except csv.Error as e:

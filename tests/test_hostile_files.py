@@ -189,3 +189,68 @@ def test_props_lookups_cannot_name_a_path(lookups, tmp_path):
         "characters inside the lookups directory, without '/', '\\' or '..'.; ignored",
         f"{props}:3: LOOKUP-b: The lookup name '/etc/passwd' is not allowed: use a file name of at most 200 "
         "characters inside the lookups directory, without '/', '\\' or '..'.; ignored"]
+
+
+# Issue 18: only regular files are read; what is cut short is reported, and what came before kept
+def test_fifos_and_devices_in_a_directory_are_skipped_not_read(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "a.json").write_text(json.dumps(REC))
+    os.mkfifo(d / "p.json")  # would block for ever
+    (d / "r.json").symlink_to("/dev/urandom")  # would never end
+    e = spl_lite.Engine(now=1)
+    report = e.load(d)
+    assert report.events == 1
+    assert report.errors == [f"{d / 'p.json'}: not a regular file (a FIFO, a device or a socket): not read",
+                             f"{d / 'r.json'}: not a regular file (a FIFO, a device or a socket): not read"]
+    assert e.load(d / "p.json").errors == [f"{d / 'p.json'}: not a regular file (a FIFO, a device or a socket): not read"]
+
+
+def test_a_macros_fifo_is_refused_not_waited_for(tmp_path):
+    os.mkfifo(tmp_path / "macros.conf")
+    with pytest.raises(spl_lite.SplError) as info:
+        spl_lite.Engine(macros=tmp_path / "macros.conf")
+    assert str(info.value) == f"{tmp_path / 'macros.conf'}: not a regular file (a FIFO, a device or a socket): not read"
+
+
+@pytest.mark.parametrize("text, events, errors", [
+    ('[{"a":1},{"a":2},{"a":', 2, ["record 3: malformed JSON (unexpected end of data)",
+                                   "the file ends inside its array of records (cut short?)"]),
+    ('{"Records":[{"a":1},{"a":2},{"a":', 2, ["record 3: malformed JSON (unexpected end of data)",
+                                             "the file ends inside its array of records (cut short?)"]),
+    ('[{"a":1},{"a":2}', 2, ["the file ends inside its array of records (cut short?)"]),
+    ('[{"a":1},{"a":2}]', 2, []),
+])
+def test_an_array_cut_short_keeps_its_records_and_says_so(tmp_path, text, events, errors):
+    path = tmp_path / "cut.json"
+    path.write_text(text)
+    report = spl_lite.Engine(now=1).load(path)
+    assert report.events == events
+    assert report.errors == [f"{path}: {e}" for e in errors]
+
+
+def test_a_gzip_with_bytes_after_it_keeps_what_decompressed(tmp_path):
+    path = tmp_path / "trail.json.gz"
+    path.write_bytes(gzip.compress((json.dumps(REC) + "\n").encode() * 3) + b"garbage")
+    report = spl_lite.Engine(now=1).load(path)
+    assert report.events == 3
+    assert report.errors == [f"{path}: 7 bytes after the compressed data are not gzip data and were not read"]
+
+
+def test_a_gzip_cut_short_keeps_what_decompressed(tmp_path):
+    path = tmp_path / "cut.json.gz"
+    whole = gzip.compress("".join(json.dumps({**REC, "n": i}) + "\n" for i in range(2000)).encode())
+    path.write_bytes(whole[:len(whole) // 2])
+    report = spl_lite.Engine(now=1).load(path)
+    assert 0 < report.events < 2000
+    assert report.errors[0].startswith(f"{path}: the compressed data is cut short after ")  # then its cut line
+
+
+def test_a_lone_surrogate_escape_reads_as_the_replacement_character(tmp_path):
+    path = tmp_path / "s.ndjson"
+    path.write_bytes(b'{"a":"\\ud800x"}\n{"a":"ok","b":"\\ud83d\\ude00"}\n')
+    e = spl_lite.Engine(now=1)
+    assert e.load(path).errors == []
+    assert e.search("* | stats count by a").rows == [{"a": "ok", "count": 1}, {"a": "\ufffdx", "count": 1}]
+    assert e.search("a=ok | table b").rows == [{"b": "\U0001F600"}]  # a whole pair is one character
+    assert e.search('| makeresults | eval x=printf("%c", 55296) | table x').rows == [{"x": "\ufffd"}]

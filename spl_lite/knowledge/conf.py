@@ -29,7 +29,11 @@ class Stanza:
 
 def read_utf8(path: Path) -> str:
     """A text file's content; one that is not UTF-8 is an SplError saying where."""
-    data = path.read_bytes()
+    from ..store.files import FileProblem, read_regular
+    try:
+        data = read_regular(path)
+    except FileProblem as e:
+        raise SplError(f"{path}: {e}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:

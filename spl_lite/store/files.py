@@ -15,6 +15,7 @@ import io
 import lzma
 import os
 import re
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -60,6 +61,8 @@ def find_files(arg, report, seen: set[str]) -> list[Path]:
             files += _walk(mp, report, seen, visited)
         elif mp.is_file() and is_data_file(m):
             files += _once(mp, seen)
+        elif mp.exists() and not mp.is_file():
+            _skip(report, mp, NOT_REGULAR)
         elif not mp.is_dir():
             _passed_over(mp, report)
     return files
@@ -128,6 +131,8 @@ def _walk(top: Path, report, seen: set[str], visited: set[str] | None = None, ke
                 continue
             if not f.exists():
                 _skip(report, f, "a broken symbolic link")
+            elif not f.is_file():  # a FIFO, a socket, a device or a link to one
+                _skip(report, f, NOT_REGULAR)
             elif is_data_file(name):
                 files += _once(f, seen)
             else:
@@ -146,9 +151,31 @@ def _skip(report, path: Path, reason: str) -> None:
     report.bad_files += 1
 
 
+NOT_REGULAR = "not a regular file (a FIFO, a device or a socket): not read"
+
+
+def open_regular(path):
+    """A file opened for reading, only when it is a regular file: a FIFO would block for ever
+    and a device (a link to /dev/urandom) never ends. Opened without blocking, then checked."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileProblem(NOT_REGULAR)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path) -> bytes:
+    """A regular file's bytes (FileProblem for anything else)."""
+    with open_regular(path) as f:
+        return f.read()
+
+
 def read_file_bytes(path: Path) -> bytes:
     """A file's bytes, decompressed by its content (gzip, bzip2, xz), within the size limit."""
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         head = f.read(6)
         f.seek(0)
         if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00":
@@ -168,12 +195,54 @@ def decompress(data: bytes) -> bytes:
         opener = lzma.LZMAFile
     if opener is None:
         return _bounded(data)
+    if opener is gzip.GzipFile:
+        return _gunzip(data)
     try:
         with opener(fileobj=io.BytesIO(data)) if opener is gzip.GzipFile else opener(io.BytesIO(data)) as f:
             out = f.read(limits.current().file_bytes + 1)
     except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as e:
         raise FileProblem(f"corrupt or truncated compressed data ({e})") from None
     return _bounded(out)
+
+
+class Salvaged(bytes):
+    """What decompressed of a file that holds more after it (``problem`` says what)."""
+
+    problem: str = ""
+
+
+def _gunzip(data: bytes) -> bytes:
+    """gzip members one after another (cat a.gz b.gz is one gzip file). Bytes after the last
+    whole member that are no gzip member (a copy cut short, padding) do not lose what came
+    before them: it is kept, and ``problem`` of the result says what was left."""
+    limit = limits.current().file_bytes
+    out: list[bytes] = []
+    size, pos = 0, 0
+    problem = ""
+    while pos < len(data):
+        if data[pos:pos + 2] != b"\x1f\x8b":
+            if data[pos:].strip(b"\x00"):  # zero padding after the last member is no loss
+                problem = f"{len(data) - pos:,} bytes after the compressed data are not gzip data and were not read"
+            break
+        d = zlib.decompressobj(wbits=31)
+        try:
+            chunk = d.decompress(data[pos:], limit + 1 - size)
+        except zlib.error as e:
+            if not out:
+                raise FileProblem(f"corrupt or truncated compressed data ({e})") from None
+            problem = f"corrupt compressed data after {size:,} bytes ({e}); what came before was read"
+            break
+        out.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return _bounded(b"".join(out))  # the limit's error
+        if not d.eof:
+            problem = f"the compressed data is cut short after {size:,} bytes; what came before was read"
+            break
+        pos = len(data) - len(d.unused_data)
+    result = Salvaged(_bounded(b"".join(out)))
+    result.problem = problem
+    return result
 
 
 def _bounded(data: bytes) -> bytes:

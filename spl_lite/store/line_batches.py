@@ -13,6 +13,7 @@ import numpy as np
 import orjson
 
 from ..runtime.values import BODY, ORIGIN, RAW
+from .tolerant_json import SURROGATE_ESCAPE
 
 WINDOW = 1 << 20  # bytes of lines per window: some 800 events (a parsed window's bodies stay in the cache)
 
@@ -88,6 +89,8 @@ def _line_offsets(window: bytes):
 
 def _parse(window: bytes):
     """(bodies, eventTime values) of lines that are all JSON objects without a "_time" key."""
+    if SURROGATE_ESCAPE.search(window) is not None:
+        return None  # the line reader reads a lone surrogate as U+FFFD
     lines = window.split(b"\n")
     if lines[-1] == b"":
         lines.pop()

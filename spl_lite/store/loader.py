@@ -16,7 +16,7 @@ from . import s3
 from .files import ARCHIVE_SUFFIXES, FileProblem, FileText, find_files, read_file_bytes, zip_members
 from .line_batches import each_event
 from .records import Origins, _ndjson, _read_elements, _read_ndjson, is_digest, make_event
-from .tolerant_json import ARRAY_START, dumps_deep
+from .tolerant_json import ARRAY_START, dumps_deep, loads
 from ..runtime.values import BODY
 
 
@@ -69,6 +69,8 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
         report.errors.append(f"{name}: cannot read ({e.strerror or e})")
         report.bad_files += 1
         return
+    if getattr(data, "problem", ""):  # a gzip file with bytes after its data: what came before is read
+        report.errors.append(f"{name}: {data.problem}")
     yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate,
                          wanted=wanted, fields=fields)
 
@@ -85,7 +87,7 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
     origins = Origins(name, sourcetype, index, host, decorate)
     if text[:1] in (b"{", b"[") and not _ndjson(text):
         try:
-            doc = orjson.loads(text)
+            doc = loads(text)
         except orjson.JSONDecodeError:
             doc = None
             elements = ARRAY_START.match(text)

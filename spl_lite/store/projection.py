@@ -19,6 +19,7 @@ import msgspec
 import numpy as np
 
 from ..runtime.values import METADATA
+from .tolerant_json import SURROGATE_ESCAPE
 
 UNSET = msgspec.UNSET  # a key the line does not hold
 _names = count()
@@ -81,6 +82,8 @@ class Projection:
                 return None
         if self.dotted and _holds_dotted(text, window, self.dotted):
             return None
+        if SURROGATE_ESCAPE.search(window) is not None:
+            return None  # the line reader reads a lone surrogate as U+FFFD
         try:
             records = self.decode_lines(window)
         except (msgspec.DecodeError, msgspec.ValidationError):

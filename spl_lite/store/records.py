@@ -10,7 +10,7 @@ import orjson
 
 from .line_batches import line_batches
 from .projection import Projection
-from .tolerant_json import array_elements, loads_tolerant
+from .tolerant_json import array_elements, loads, loads_tolerant
 from ..runtime.timeutil import parse_iso
 from ..runtime.values import BODY, BUFFER, DATES, ORIGIN, RAW, to_number
 
@@ -127,6 +127,9 @@ def _read_elements(text: bytes, start: int, name: str, report, origins: Origins)
     """The records of an array that does not parse as a whole, each parsed on its own; the
     ones that fail are reported by number."""
     for number, piece in enumerate(array_elements(text, start), 1):
+        if piece is None:  # what was read is kept; a record it ends inside was reported above
+            report.errors.append(f"{name}: the file ends inside its array of records (cut short?)")
+            return
         ev = _element_event(piece, number, name, report, origins)
         if ev is not None:
             yield ev
@@ -211,7 +214,7 @@ def _wanted_lines(data: bytes, name: str, report, origins: Origins, first_line: 
 
 def _line_event(data: bytes, view, start: int, end: int, lineno: int, name: str, report, origins):
     try:
-        rec = orjson.loads(view[start:end])
+        rec = loads(view[start:end])
     except orjson.JSONDecodeError:
         if not data[start:end].strip():
             return None

@@ -10,7 +10,7 @@ import numpy as np
 import orjson
 
 from .columns import columnable
-from .tolerant_json import loads_tolerant
+from .tolerant_json import loads, loads_tolerant
 from ..runtime.values import field_getter
 
 
@@ -20,7 +20,7 @@ _FEW = 64  # as a keyword's candidates: below 1/64 of the events, reading them b
 def parse_raw(raw) -> dict:
     """An event's body from its text, parsed as the loader parsed it."""
     try:
-        body = orjson.loads(raw)
+        body = loads(raw)
     except orjson.JSONDecodeError:
         body = loads_tolerant(bytes(raw))
     body.pop("_time", None)  # the loader took it as the event's time

@@ -18,18 +18,44 @@ _STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]')
 MAX_NESTING = 1000  # past this a record is reported: Python's parser reaches further on some versions
 
 
+# A \uD800-\uDFFF escape: half of a UTF-16 pair, which JSON allows alone and no text can hold.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def loads(text):
+    """One JSON text as the loader reads it: orjson's parse, with a lone surrogate escape
+    (\\ud800 with no pair) read as U+FFFD, the replacement character, as Splunk shows text it
+    cannot decode. Left in, it could not be written out as UTF-8 (an internal error)."""
+    doc = orjson.loads(text)
+    if SURROGATE_ESCAPE.search(text if type(text) is bytes else bytes(text)) is not None:
+        doc = without_surrogates(doc)
+    return doc
+
+
+def without_surrogates(v):
+    """``v`` with every lone surrogate in its text (keys too) replaced by U+FFFD."""
+    t = type(v)
+    if t is str:
+        return v if v.isascii() else v.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if t is dict:
+        return {without_surrogates(k): without_surrogates(x) for k, x in v.items()}
+    if t is list:
+        return [without_surrogates(x) for x in v]
+    return v
+
+
 def loads_tolerant(text: bytes):
     """JSON that orjson refuses but the JSON standard allows: a number beyond a double (1e400)
     keeps its text, a whole number beyond 64 bits becomes a double as orjson makes it."""
     try:
-        return orjson.loads(text)
+        return loads(text)
     except orjson.JSONDecodeError as e:
         first = str(e).split(":")[0]
     if _nesting(text) > MAX_NESTING:
         # Python's own parser would go deeper on some versions and not on others.
         raise ValueError(f"nested deeper than {MAX_NESTING:,} levels") from None
     try:
-        return json.loads(text, parse_float=_big_float, parse_int=_big_int)
+        return without_surrogates(json.loads(text, parse_float=_big_float, parse_int=_big_int))
     except RecursionError:
         raise ValueError(f"nested deeper than {MAX_NESTING:,} levels") from None
     except ValueError:
@@ -67,7 +93,8 @@ def dumps_deep(rec: dict) -> bytes:
 
 def array_elements(text: bytes, start: int) -> Iterator[bytes]:
     """The text of each element of the array whose first element starts at ``start``. Strings
-    are skipped by a regex, so only brackets and commas are counted here."""
+    are skipped by a regex, so only brackets and commas are counted here. An array that the
+    text ends inside (a file cut short) ends with None after the text of its last, cut, element."""
     depth, begin = 0, start
     for m in _STRUCTURE.finditer(text, start):
         c = m.group()
@@ -82,3 +109,7 @@ def array_elements(text: bytes, start: int) -> Iterator[bytes]:
                 yield piece
             if c != b",":
                 return
+    piece = text[begin:].strip()
+    if piece:
+        yield piece
+    yield None

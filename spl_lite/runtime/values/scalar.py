@@ -28,6 +28,7 @@ def first_value(v: Value) -> Value:
 
 # ------------------------------------------------------------------ numbers and strings
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NUM_RE = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*\Z")
 
 
@@ -112,7 +113,13 @@ def output_value(v: Value) -> Value:
     """A value as Result.rows holds it: only str, int (64-bit), float, list or None leave the
     engine, so JSON, CSV and the library all take it as it is."""
     t = type(v)
-    if t is str or v is None:
+    if t is str:
+        # Half a UTF-16 pair (printf("%c", 55296), urldecode, a JSON escape in a field) cannot
+        # be written as UTF-8: it leaves as U+FFFD, the replacement character.
+        if v.isascii() or _SURROGATE.search(v) is None:
+            return v
+        return _SURROGATE.sub("\ufffd", v)
+    if v is None:
         return v
     if t is list:
         # A multivalue of one value is a single value; of none, null.
