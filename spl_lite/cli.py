@@ -101,8 +101,10 @@ def make_engine(args) -> Engine:
             raise UsageError(f"--limit takes NAME=VALUE, not '{item}'")
         changes[name.strip()] = value.strip()
     try:
+        from .limits import DEFAULT
+        chosen = DEFAULT.replace(changes)  # an unknown name or a bad value: Splunk's words, did-you-mean
         engine = Engine(addons=not args.no_addons, now=args.now, lookups_dir=args.lookups, knowledge=args.props,
-                        macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=changes,
+                        macros=args.macros, geoip=args.geoip, dedup_events=args.dedup_events, limits=chosen,
                         engine=args.engine, engine_options={"spark_master": args.spark_master,
                                                             "spark_remote": args.spark_remote},
                         datamodels=args.datamodels)
@@ -231,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spl-lite: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - the last line of defence
+        if "Query interrupted" in str(e):  # DuckDB's own word for Ctrl-C inside a statement
+            from .launch import leave_quietly
+            return leave_quietly(130)
         if debug:
             raise
         print(f"spl-lite: {internal_error(e)}", file=sys.stderr)

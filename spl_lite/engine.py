@@ -16,7 +16,7 @@ from .commands.eval import EvalCommand
 from .commands.makeresults import MakeresultsCommand
 from .commands.search import SearchCommand
 from .commands.unsupported import UnsupportedCommand
-from . import limits as limits_module
+from . import arguments, limits as limits_module
 from .errors import Span, SplError, did_you_mean
 from .executors import MemoryExecutor
 from .functions import EVAL_FUNCTIONS
@@ -116,6 +116,21 @@ class Query:
 CIM_MACROS = BUNDLED_MODELS / "macros.conf"
 
 
+def _limits(value) -> limits_module.Limits:
+    """Engine(limits=...): a Limits, or a dict of the ones to change; a bad name or value is a
+    ValueError saying which."""
+    if value is None:
+        return limits_module.DEFAULT
+    if isinstance(value, limits_module.Limits):
+        return value
+    if not isinstance(value, dict):
+        raise TypeError(f"limits takes a dict of limits to change, not {type(value).__name__}")
+    try:
+        return limits_module.DEFAULT.replace(value)
+    except SplError as e:
+        raise ValueError(f"limits: {e.message}" + (f" ({e.hint})" if e.hint else "")) from None
+
+
 class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
@@ -128,8 +143,14 @@ class Engine:
         {"spark_remote": "sc://host:port"} for a Spark cluster (default: a local session);
         ``datamodels``: files or directories of data models in Splunk's JSON format, added to the
         bundled CIM models (one of the same name replaces it)."""
-        self.limits = limits_module.DEFAULT if limits is None else \
-            limits if isinstance(limits, limits_module.Limits) else limits_module.DEFAULT.replace(limits)
+        self.limits = _limits(limits)
+        now = arguments.now(now)
+        engine = arguments.engine(engine)
+        engine_options = arguments.mapping(engine_options, "engine_options")
+        knowledge, macros = arguments.paths(knowledge, "knowledge"), arguments.paths(macros, "macros")
+        datamodels = arguments.paths(datamodels, "datamodels")
+        lookups_dir = arguments.optional_path(lookups_dir, "lookups_dir")
+        geoip = arguments.optional_path(geoip, "geoip")
         with limits_module.applied(self.limits):
             self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
             self.datamodels = DataModels(datamodels)
@@ -276,6 +297,14 @@ class Engine:
         return self._geoip_reader
 
     def define_macro(self, name: str, definition: str, args=()) -> None:
+        """A macro as macros.conf defines one: `name` in a search expands to ``definition``;
+        with ``args``, `name(a, b)` fills $a$ and $b$."""
+        arguments.text(name, "define_macro's name")
+        arguments.text(definition, "define_macro's definition")
+        args = [arguments.text(a, "define_macro's args") for a in
+                ([args] if isinstance(args, str) else arguments.paths_free_list(args, "define_macro's args"))]
+        if not name.strip():
+            raise ValueError("define_macro's name is empty")
         m = Macro(name, definition, tuple(args))
         self.macros[m.key] = m
 
@@ -284,6 +313,7 @@ class Engine:
     def compile(self, text: str) -> Query:
         """Parse, expand macros and validate a search; raises SplError with the spot marked."""
         warnings: list[str] = []
+        arguments.text(text, "the search")
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as e:

@@ -11,6 +11,7 @@ import contextvars
 import dataclasses
 import functools
 import itertools
+import os
 import re
 from dataclasses import dataclass
 
@@ -53,6 +54,12 @@ class Limits:
     sparkline_maxsize: int = 100
     # One cell of a lookup CSV file.
     lookup_cell_bytes: int = 10 * 1024 ** 2
+    # Memory one search may take beyond what the engine held when it began, as a share of the
+    # machine's memory ([search] search_process_memory_usage_percentage_threshold, 25): past
+    # it the search stops with this error, long before the machine would swap.
+    search_memory_percent: float = 25.0
+    # Searches one map may run: its maxsearches= is at most this (map's own default is 10).
+    map_maxsearches: int = 1000
 
     def replace(self, changes: dict) -> "Limits":
         """These limits with some changed; names and values are checked."""
@@ -90,6 +97,8 @@ def _positive(name: str, value, kind):
         number = None
     if number is None or not number > 0 or number == float("inf"):
         raise SplError(f"The limit '{name}' takes a positive number, not '{value}'.")
+    if number >= 2 ** 62:  # past what a count or a size can be here (a C integer)
+        raise SplError(f"The limit '{name}' takes a number below {2 ** 62:,}, not '{value}'.")
     return number
 
 
@@ -135,8 +144,50 @@ def exceeded(name: str, what: str, *, command: str | None = None, span=None) -> 
                     hint=f"raise it with --limit {name}=N, or Engine(limits={{'{name}': N}})")
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+try:
+    _MACHINE = os.sysconf("SC_PHYS_PAGES") * _PAGE
+except (AttributeError, ValueError, OSError):
+    _MACHINE = 0
+_start_rss: contextvars.ContextVar[int] = contextvars.ContextVar("spl_lite_search_rss", default=-1)
+
+
+def _rss() -> int:
+    """This process's resident memory now (Linux); -1 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+@contextlib.contextmanager
+def search_memory():
+    """A search runs inside this: check_memory() measures what it took from here on."""
+    token = _start_rss.set(_rss())
+    try:
+        yield
+    finally:
+        _start_rss.reset(token)
+
+
+def check_memory(command: str | None = None, span=None) -> None:
+    """The search_memory_percent limit: an error once the search has taken that share of the
+    machine's memory (checked as results pile up: every 65,536 held, and by commands that grow)."""
+    start = _start_rss.get()
+    if start < 0 or not _MACHINE:
+        return
+    used = _rss() - start
+    allowed = _MACHINE * current().search_memory_percent / 100
+    if used > allowed:
+        raise exceeded("search_memory_percent", f"The search took {used / 1024 ** 3:,.1f} GB of memory, more "
+                       f"than {current().search_memory_percent:g}% of this machine's {_MACHINE / 1024 ** 3:,.0f} GB",
+                       command=command, span=span)
+
+
 def check_held(n: int, command: str | None = None, span=None) -> None:
     """The dataset_rows limit for a command that holds n results as columns."""
+    check_memory(command, span)
     limit = current().dataset_rows
     if n > limit:
         raise exceeded("dataset_rows", f"More than {limit:,} results to hold at once", command=command,
@@ -147,7 +198,14 @@ def collect(rows, command: str | None = None, span=None) -> list:
     """All the rows a command must hold at once, stopped at dataset_rows (a fan-out such as
     mvexpand or join could otherwise fill memory)."""
     limit = current().dataset_rows
-    out = list(itertools.islice(rows, limit + 1))
+    out: list = []
+    it = iter(rows)
+    while len(out) <= limit:
+        size = len(out)
+        out.extend(itertools.islice(it, min(65_536, limit + 1 - size)))
+        if len(out) == size:
+            break
+        check_memory(command, span)
     if len(out) > limit:
         raise exceeded("dataset_rows", f"More than {limit:,} results to hold at once", command=command,
                        span=span)

@@ -191,3 +191,76 @@ def test_stdev_and_var_past_a_floats_range(engine, values, stdev, var):
     row = engine.search("* | stats stdev(v) as s var(v) as v").rows[0]
     got = [None if isinstance(x, float) and math.isnan(x) else x for x in (row["s"], row["v"])]
     assert got == [stdev, var]
+
+
+# 11. the library checks its arguments at the door ---------------------------------------------
+BAD_ARGUMENTS = [
+    (lambda: spl_lite.Engine(limits="x"), TypeError, "limits takes a dict of limits to change, not str"),
+    (lambda: spl_lite.Engine(engine_options="x"), TypeError, "engine_options takes a dict, not str"),
+    (lambda: spl_lite.Engine().search(None), TypeError, "the search takes a str, not NoneType"),
+    (lambda: spl_lite.Engine().search(b"* | stats count"), TypeError,
+     "the search takes a str, not bytes (decode it first)"),
+    (lambda: spl_lite.Engine(knowledge=5), TypeError, "knowledge takes a path or a list of paths, not int"),
+    (lambda: spl_lite.Engine(macros=[b"x.conf"]), TypeError, "macros takes paths (str or os.PathLike), not bytes"),
+    (lambda: spl_lite.Engine(limits={"dataset_rows": 10 ** 30}), ValueError,
+     "limits: The limit 'dataset_rows' takes a number below 4,611,686,018,427,387,904, not "
+     "'1000000000000000000000000000000'."),
+    (lambda: spl_lite.Engine(limits={"bogus": 1}), ValueError,
+     "limits: Unknown limit 'bogus'. (the limits are: regex_seconds, expression_depth, subsearch_depth, "
+     "macro_expansion_chars, macro_depth, makeresults_count, max_bins, dataset_rows, subsearch_maxout, "
+     "subsearch_maxtime, join_maxout, file_bytes, load_workers, sparkline_maxsize, lookup_cell_bytes, "
+     "search_memory_percent, map_maxsearches)"),
+    (lambda: spl_lite.Engine(now="abc"), TypeError, "now takes an epoch time (a number of seconds), not str"),
+    (lambda: spl_lite.Engine(now=math.nan), ValueError,
+     "now takes an epoch time (finite, within ±1e11 seconds of 1970), not nan"),
+    (lambda: spl_lite.Engine(engine="mem"), ValueError, "engine takes one of 'memory', 'duckdb', 'spark', not 'mem'"),
+    (lambda: spl_lite.Engine().define_macro(None, "x"), TypeError, "define_macro's name takes a str, not NoneType"),
+    (lambda: spl_lite.Engine().define_macro("m", None), TypeError,
+     "define_macro's definition takes a str, not NoneType"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_ARGUMENTS, ids=range(len(BAD_ARGUMENTS)))
+def test_wrong_arguments_name_themselves(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_one_path_is_one_path_not_its_letters(tmp_path):
+    macros = tmp_path / "macros.conf"
+    macros.write_text("[m]\ndefinition = eventName=ConsoleLogin\n")
+    e = spl_lite.Engine(macros=str(macros), now=1)
+    e.load_sample()
+    assert e.search("`m` | stats count").rows == [{"count": 24}]
+    with pytest.raises(FileNotFoundError):
+        spl_lite.Engine(knowledge=str(tmp_path / "props.conf"))
+
+
+@pytest.mark.parametrize("query", ["* | stats count by eventName | sort - count | head 3",
+                                   "* | head 5 | eval x=1 | table x",
+                                   "| makeresults count=5 | eval x=1 | sort x | head 2",
+                                   "* | eventstats count by eventName | where count > 3 | stats count"])
+def test_each_commands_time_is_its_own_and_never_negative(query):
+    e = spl_lite.Engine(now=1)
+    e.load_sample()
+    timings = e.compile(query).run(timing=True).timings
+    assert len(timings) == 4 and all(t >= 0 for _, t in timings)
+
+
+# 13. growth limits: Splunk's defaults, and a memory bound ------------------------------------
+def test_map_maxsearches_is_bounded_by_a_limit(engine):
+    with pytest.raises(spl_lite.SplError) as info:
+        engine.search('| makeresults | map maxsearches=100000 search="| makeresults"')
+    assert info.value.headline == ("Error in 'map' command: map maxsearches=100,000 asks for more searches than "
+                                   "one map may run (limit map_maxsearches=1000).")
+
+
+def test_a_search_that_grows_without_end_stops_at_the_memory_limit():
+    e = spl_lite.Engine(now=1, limits={"search_memory_percent": 1})
+    if not spl_lite.limits._MACHINE or spl_lite.limits._rss() < 0:
+        pytest.skip("this platform does not say how much memory a process holds")
+    with pytest.raises(spl_lite.SplError) as info:
+        e.search("| makeresults count=1000 " + "| appendpipe [eval x=1] " * 30 + "| stats count")
+    assert "more than 1% of this machine's" in info.value.headline
+    assert info.value.hint == "raise it with --limit search_memory_percent=N, or Engine(limits={'search_memory_percent': N})"

@@ -76,6 +76,9 @@ class MapCommand(Command):
         return None
 
     def prepare(self, env):
+        if self.maxsearches > limits.current().map_maxsearches:
+            raise limits.exceeded("map_maxsearches", f"map maxsearches={self.maxsearches:,} asks for more "
+                                  "searches than one map may run", command=self.name, span=self.span)
         # A search that cannot compile with its tokens filled in is reported now.
         sample = fill_tokens(self.template, lambda name: "0")  # 0 reads as a value, a time and a number alike
         try:

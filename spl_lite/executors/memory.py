@@ -23,27 +23,28 @@ class MemoryExecutor:
         warnings = list(query.warnings)
         ctx = RunContext(engine, now, warnings)
         env = engine.env(now, query.expanded, warnings=warnings)
-        clocks = [_Clock() for _ in query.commands] if timing else []
         try:
-            runners = [c.prepare(env) for c in query.commands]
-            stream = iter(())
-            for i, runner in enumerate(runners):
-                started = time.perf_counter()
-                stream = runner(stream, ctx)  # some commands (sort, tail) do their work here
-                if timing:
-                    clocks[i].seconds += time.perf_counter() - started
-                    stream = clocks[i].wrap(stream)
-            rows = limits.collect(stream)
+            with limits.search_memory():  # what the search takes is measured from here
+                return self._run(query, ctx, env, warnings, timing)
         except SplError as e:
             raise e.with_query(query.expanded) from None
+
+    def _run(self, query, ctx, env, warnings, timing):
+        engine = self.engine
+        clocks = _Clocks(len(query.commands)) if timing else None
+        runners = [c.prepare(env) for c in query.commands]
+        stream = iter(())
+        for i, runner in enumerate(runners):
+            if clocks is None:
+                stream = runner(stream, ctx)  # some commands (sort, tail) do their work here
+            else:
+                stream = clocks.wrap(i, clocks.call(i, runner, stream, ctx))
+        rows = limits.collect(stream)
         result = Result.from_events(rows, tabular=ctx.tabular, warnings=warnings)
         if not engine.store.partial:
             warnings.extend(field_warnings(query.commands, engine.store, rows))
-        if timing:
-            # Each clock includes the commands before it; take those away.
-            inclusive = [c.seconds for c in clocks]
-            result.timings = [(query.command_text(c), t - (inclusive[i - 1] if i else 0.0))
-                              for i, (c, t) in enumerate(zip(query.commands, inclusive))]
+        if clocks is not None:
+            result.timings = [(query.command_text(c), t) for c, t in zip(query.commands, clocks.own)]
         return result
 
     def check(self, query) -> None:
@@ -75,20 +76,32 @@ class MemoryExecutor:
         return Result.from_events(rows, tabular=ctx.tabular, warnings=env.warnings).rows
 
 
-class _Clock:
-    """Time spent getting results out of one stage of the pipeline (and the stages before it)."""
+class _Clocks:
+    """Each command's own time: every call into a stage (its setup, each result it gives)
+    is timed, less the time spent inside the stages it called, so no time is counted twice and
+    none is negative (taking inclusive times from each other was, where a stage reads its input
+    outside its own results: a generating command, head stopping early)."""
 
-    def __init__(self):
-        self.seconds = 0.0
+    def __init__(self, n: int):
+        self.own = [0.0] * n
+        self._nested: list[float] = []
 
-    def wrap(self, stream):
+    def call(self, i: int, fn, *args):
+        start = time.perf_counter()
+        self._nested.append(0.0)
+        try:
+            return fn(*args)
+        finally:
+            elapsed = time.perf_counter() - start
+            self.own[i] += max(0.0, elapsed - self._nested.pop())
+            if self._nested:
+                self._nested[-1] += elapsed
+
+    def wrap(self, i: int, stream):
         it = iter(stream)
         while True:
-            start = time.perf_counter()
             try:
-                item = next(it)
+                item = self.call(i, next, it)
             except StopIteration:
-                self.seconds += time.perf_counter() - start
                 return
-            self.seconds += time.perf_counter() - start
             yield item
