@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import threading
 import time
 
 import orjson
@@ -54,6 +56,17 @@ class _Env:
         return self._now if self._now is not None else int(time.time())
 
 
+def _one_at_a_time(method):
+    """Loading and searching share the engine's store: one at a time (an RLock, since a search
+    compiles and runs others: map, subsearches). A search sees the store as it was when it began
+    and no load is seen half done; concurrent add_events lost events and raised before."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        with (self.engine if isinstance(self, Query) else self)._lock:
+            return method(self, *args, **kwargs)
+    return guarded
+
+
 @dataclass(frozen=True)
 class Query:
     """A compiled search: parsed, macros expanded and validated; run it as often as you like."""
@@ -63,6 +76,7 @@ class Query:
     commands: tuple
     warnings: tuple[str, ...] = ()
 
+    @_one_at_a_time
     @limits_module.within(lambda query: query.engine.limits)
     def run(self, timing: bool = False) -> Result:
         """Run the search; with ``timing``, Result.timings holds each command's own time."""
@@ -143,6 +157,7 @@ class Engine:
         {"spark_remote": "sc://host:port"} for a Spark cluster (default: a local session);
         ``datamodels``: files or directories of data models in Splunk's JSON format, added to the
         bundled CIM models (one of the same name replaces it)."""
+        self._lock = threading.RLock()
         self.limits = _limits(limits)
         now = arguments.now(now)
         engine = arguments.engine(engine)
@@ -202,6 +217,7 @@ class Engine:
         return attach(compiled)
 
     # -------------------------------------------------------------- data
+    @_one_at_a_time
     @limits_module.within(lambda engine: engine.limits)
     def load(self, path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
              earliest: float | None = None, latest: float | None = None, progress=None,
@@ -245,6 +261,7 @@ class Engine:
     def load_sample(self) -> LoadReport:
         return self.load(SAMPLE_DATA)
 
+    @_one_at_a_time
     def add_events(self, events, index: str = "main", sourcetype: str = "aws:cloudtrail",
                    host: str | None = None, source: str | None = None) -> int:
         """Add JSON event bodies; a "_time" key (epoch seconds or ISO 8601 text) sets the time and
@@ -269,6 +286,7 @@ class Engine:
             made.append(make_event(body, raw, origins))
         return self.store.add(made)
 
+    @_one_at_a_time
     def clear(self) -> None:
         """Forget every loaded event (macros, knowledge and limits stay)."""
         self.store = EventStore()
@@ -277,6 +295,7 @@ class Engine:
         if self._seen_ids is not None:
             self._seen_ids.clear()
 
+    @_one_at_a_time
     def catalog(self) -> Catalog:
         """What a user may type against this engine: fields (ranked by how many events have
         them) and their values, macros, lookup files, commands and functions."""
@@ -309,6 +328,7 @@ class Engine:
         self.macros[m.key] = m
 
     # -------------------------------------------------------------- searching
+    @_one_at_a_time
     @limits_module.within(lambda engine: engine.limits)
     def compile(self, text: str) -> Query:
         """Parse, expand macros and validate a search; raises SplError with the spot marked."""

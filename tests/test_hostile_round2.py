@@ -264,3 +264,38 @@ def test_a_search_that_grows_without_end_stops_at_the_memory_limit():
         e.search("| makeresults count=1000 " + "| appendpipe [eval x=1] " * 30 + "| stats count")
     assert "more than 1% of this machine's" in info.value.headline
     assert info.value.hint == "raise it with --limit search_memory_percent=N, or Engine(limits={'search_memory_percent': N})"
+
+
+# 7. loading while other threads search: nothing lost, nothing raised --------------------------
+def test_add_events_while_other_threads_search_loses_nothing():
+    import threading
+    e = spl_lite.Engine(now=1)
+    e.load_sample()
+    errors: list = []
+    stop = threading.Event()
+
+    def search():
+        while not stop.is_set():
+            try:
+                rows = e.search("* | stats count").rows
+                assert rows[0]["count"] >= 3000 and (rows[0]["count"] - 3000) % 2000 == 0  # never half a batch
+            except Exception as ex:  # noqa: BLE001 - collected for the assertion below
+                errors.append(repr(ex))
+
+    def add(k):
+        try:
+            e.add_events([{"eventName": f"T{k}", "i": i} for i in range(2000)])
+        except Exception as ex:  # noqa: BLE001
+            errors.append(repr(ex))
+
+    searchers = [threading.Thread(target=search) for _ in range(3)]
+    adders = [threading.Thread(target=add, args=(k,)) for k in range(5)]
+    for t in searchers + adders:
+        t.start()
+    for t in adders:
+        t.join()
+    stop.set()
+    for t in searchers:
+        t.join()
+    assert errors == []
+    assert e.search("* | stats count").rows == [{"count": 13000}]
