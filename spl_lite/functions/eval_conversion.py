@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..runtime.values import to_number, to_string
+from ..runtime.values.scalar import STRICT_NUMBER, whole
 from .registry import eval_function
 
 
@@ -47,12 +48,12 @@ def _tonumber(v, base=10):
     if b is None:
         return None
     b = int(b)
-    if s != s.strip():
-        return None
     if b == 10:
-        return to_number(s)
+        return to_number(s) if STRICT_NUMBER.match(s) else None  # " 12" is no number to tonumber
+    if s != s.strip() or not s.isascii():
+        return None
     try:
-        return int(s, b)
+        return whole(int(s, b))
     except ValueError:
         return None
 

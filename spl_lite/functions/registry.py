@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 EVAL_FUNCTIONS: dict[str, "EvalFunction"] = {}
+# What a function raises on a value out of its range (int of inf or NaN, 1e308 ** 2): its answer
+# is null, as Splunk's is for a value a function cannot take; every caller catches these.
+OUT_OF_RANGE = (OverflowError, ValueError)
 STATS_FUNCTIONS: dict[str, type] = {}
 
 

@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..errors import SplError, did_you_mean
 from ..syntax import ast
-from .values.scalar import Wildcard
+from .values.scalar import Wildcard, whole
 from .values import (Value, compare_values, first_value, format_number, get_field, to_number,
                      to_string, values_of)
 
@@ -34,8 +34,7 @@ def compile_expr(node, env, command: str = "eval") -> Compiled:
     return _Compiler(env, command).compile(node)
 
 
-# What a function raises on a value out of its range: int(inf), int(nan), 1e308 ** 2.
-_OUT_OF_RANGE = (OverflowError, ValueError)
+from ..functions.registry import OUT_OF_RANGE as _OUT_OF_RANGE  # noqa: E402
 
 
 class _Compiler:
@@ -49,7 +48,7 @@ class _Compiler:
         return method(node)
 
     def _Literal(self, node):
-        value = node.value
+        value = whole(node.value) if type(node.value) is int else node.value
         return lambda ev: value
 
     def _FieldRef(self, node):
@@ -230,7 +229,7 @@ def _arith(op):
             r = op(x, y)
         except (ZeroDivisionError, OverflowError, ValueError):
             return None
-        return r
+        return whole(r) if type(r) is int else r  # past 2**53, a double as Splunk's numbers are
     return apply
 
 

@@ -38,6 +38,8 @@ class DuckDB:
         db.execute("SET enable_progress_bar = false")  # stdout holds the results
         for mode, key in udfs.SORT_KEYS.items():
             db.create_function(f"spl_sort_key_{mode}", key, ["VARCHAR"], "VARCHAR")
+        for name, case in udfs.TEXT_CASE.items():
+            db.create_function(name, case, ["VARCHAR"], "VARCHAR")
         # These return null for null: DuckDB must hand them nulls rather than filter them out.
         db.create_function("spl_eval", udfs.eval_function, ["VARCHAR", "VARCHAR[]"], "VARCHAR",
                            null_handling="special")

@@ -99,7 +99,10 @@ class SqlExecutor:
         except self.backend.errors as e:
             # An error inside one of spl_lite's own functions (a runaway regex, say) or the engine's.
             text = str(e).strip()
-            message = text.splitlines()[0] if text else type(e).__name__
+            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+            message = lines[0] if lines else type(e).__name__
+            if message.startswith("An error occurred while calling") and len(lines) > 1:
+                message = lines[1].lstrip(": ")  # py4j's own first line names no cause: the Java one does
             raise SplError(f"The search failed on {self.name}: {message}").with_query(query.expanded) from None
         always = translation.always
         rows = [{name: udfs.output(value, kind) for (name, kind), value in zip(translation.columns, row)

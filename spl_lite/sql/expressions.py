@@ -13,7 +13,7 @@ from ..functions import EVAL_FUNCTIONS
 from ..runtime.values import to_number
 from ..syntax import ast
 from .dialects import caseless, portable, runs_python
-from .values import NULL, Value, as_number, as_text, fn, is_true, lit, search_value_match
+from .values import NULL, Value, as_number, as_text, fn, is_nan, is_true, lit, search_value_match
 
 
 class Unsupported(SplError):
@@ -86,10 +86,11 @@ class ExpressionTranslator:
                 return Value(exp.DPipe(this=a.sql, expression=b.sql), "str")
             # Two texts add when both look like numbers and join otherwise: known only per event.
             raise self.no("'+' between two text values", node)
-        x, y = as_number(a), as_number(b)
+        # Doubles, as Splunk's numbers are: no integer overflow (DuckDB stops, Spark wraps), and
+        # past 2**53 what the memory engine gives. 7/2 is 3.5 on every engine.
+        x, y = exp.cast(as_number(a), "DOUBLE"), exp.cast(as_number(b), "DOUBLE")
         if op in ("/", "%"):
-            # Division by zero gives null (the field is not created); 7/2 is 3.5 on every engine.
-            x = exp.cast(x, "DOUBLE")
+            # Division by zero gives null (the field is not created).
             y = exp.Nullif(this=y, expression=exp.Literal.number(0))
         if op == "%":
             return Value(exp.Paren(this=exp.Mod(this=x, expression=y)), "num")
@@ -99,15 +100,14 @@ class ExpressionTranslator:
     def _compare(self, op, a: Value, b: Value, node) -> exp.Expression:
         if "mv" in (a.type, b.type) or "bool" in (a.type, b.type):
             raise self.no("Comparing a multivalue or a Boolean", node)
-        cls = COMPARISONS[op]
         if a.type == "num" and b.type == "num":
-            return cls(this=a.sql, expression=b.sql)
+            return numeric_comparison(op, a.sql, b.sql)
         # Numbers when both sides read as numbers, else text, case-sensitive.
         na, nb = as_number(a), as_number(b)
         both = exp.and_(exp.Not(this=exp.Is(this=na, expression=exp.Null())),
                         exp.Not(this=exp.Is(this=nb.copy(), expression=exp.Null())))
-        return exp.Case(ifs=[exp.If(this=both, true=cls(this=na.copy(), expression=nb.copy()))],
-                        default=cls(this=as_text(a), expression=as_text(b)))
+        return exp.Case(ifs=[exp.If(this=both, true=numeric_comparison(op, na.copy(), nb.copy()))],
+                        default=COMPARISONS[op](this=as_text(a), expression=as_text(b)))
 
     def _InList(self, node):
         operand = self.value(node.operand)
@@ -133,11 +133,11 @@ class ExpressionTranslator:
             v = self.value(args[0])
             if v.type != "str":
                 raise self.no(f"{name}() of a non-text value", node)
-            return Value((exp.Lower if name == "lower" else exp.Upper)(this=v.sql), "str")
+            return Value(text_case(name, v.sql, self.dialect), "str")
         if name == "len" and len(args) == 1:
             return Value(exp.cast(exp.Length(this=as_text(self.value(args[0]))), "DOUBLE"), "num")
         if name == "tonumber" and len(args) == 1:
-            return Value(as_number(self.value(args[0])), "num")
+            return Value(as_number(self.value(args[0]), strict=True), "num")
         if name == "tostring" and len(args) == 1:
             return Value(as_text(self.value(args[0])), "str")
         if name == "abs" and len(args) == 1:
@@ -194,6 +194,26 @@ class ExpressionTranslator:
         if len(kinds) > 1 or kinds & {"bool", "mv"}:
             raise self.no(f"{node.name}() giving values of different types", node)
         return kinds.pop() if kinds else "null"
+
+
+def numeric_comparison(op: str, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    """Two doubles compared as the memory engine compares them (IEEE 754): NaN is unordered, so
+    every comparison with it is false but !=. DuckDB and Spark order NaN above every number."""
+    nan = exp.or_(is_nan(a.copy()), is_nan(b.copy()))
+    return exp.Case(ifs=[exp.If(this=nan, true=exp.Boolean(this=op == "!="))],
+                    default=COMPARISONS[op](this=a, expression=b))
+
+
+def text_case(name: str, text: exp.Expression, dialect: str) -> exp.Expression:
+    """lower()/upper() as Python has them: the engine's own for ASCII text, where every engine
+    agrees; spl_lite's (spl_lower, spl_upper) for the rest, since engines differ from Python on
+    final sigma (ΣΑΣ is σας), special casing (ﬁ is FI, ß is SS) and İ. SQL printed for an
+    engine that runs no Python (Databricks, Trino) keeps that engine's own rules."""
+    native = (exp.Lower if name == "lower" else exp.Upper)(this=text)
+    if not runs_python(dialect):
+        return native
+    ascii_only = exp.RegexpLike(this=text.copy(), expression=exp.Literal.string("^[\\x00-\\x7f]*\\z"))
+    return exp.Case(ifs=[exp.If(this=ascii_only, true=native)], default=fn(f"spl_{name}", text.copy()))
 
 
 def _text_literal(node) -> bool:
@@ -276,7 +296,7 @@ class SearchTranslator:
             return exp.Not(this=exp.Is(this=v.sql, expression=exp.Null()))
         if wildcard_cidr(pattern):
             raise self.no("A CIDR block in a search", node)
-        test = search_value_match(as_text(v), pattern)
+        test = search_value_match(as_text(v), pattern, self.dialect)
         if test is None:
             raise self.no("A search value that is not ASCII", node)
         return exp.Coalesce(this=test, expressions=[exp.false()])
@@ -295,12 +315,13 @@ class SearchTranslator:
         if node.op == "!=":
             return exp.and_(present, exp.Not(this=exp.Paren(this=self._match(v, node.value, node))))
         cls = COMPARISONS[node.op]
-        if to_number(node.value) is None:
+        number = to_number(node.value)
+        if number is None:
             test = cls(this=as_text(v), expression=exp.Literal.string(node.value))
         else:
             n = as_number(v)
             test = exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=n, expression=exp.Null())),
-                                         true=cls(this=n.copy(), expression=exp.Literal.number(node.value.strip())))],
+                                         true=numeric_comparison(node.op, n.copy(), lit(number).sql))],
                             default=cls(this=as_text(v), expression=exp.Literal.string(node.value)))
         return exp.Coalesce(this=test, expressions=[exp.false()])
 

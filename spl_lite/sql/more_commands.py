@@ -22,7 +22,7 @@ from ..runtime.regex import compile_regex
 from ..runtime.values import to_number
 from .expressions import SearchTranslator, unsupported
 from .dialects import caseless, portable, supports
-from .values import Value, as_number, as_text, col, fn, number_text, sort_key
+from .values import Value, as_number, as_text, col, fn, number_text, sort_key, sql_limit
 
 
 class MoreCommands:
@@ -346,7 +346,7 @@ class MoreCommands:
         test = SearchTranslator(self.ref(rows), self.dialect, c.name).test(c.where)
         body = exp.select(*self._all(rows)).from_(rows.name).where(test).order_by(col("_ord"))
         if c.max:
-            body = body.limit(c.max)
+            body = body.limit(sql_limit(c.max))
         return self._add(name, body, rows)
 
     def _AddtotalsCommand(self, c: AddtotalsCommand, rel, name):

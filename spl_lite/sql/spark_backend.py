@@ -47,7 +47,8 @@ def session(master: str | None = None, remote: str | None = None):
             builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1))) \
                 .config("spark.driver.memory", os.environ.get("SPL_LITE_SPARK_MEMORY", "2g"))
     # UTC as everywhere in spl_lite; nulls, not errors, for casts and division by zero, as eval.
-    builder = builder.config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false")
+    builder = builder.config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false") \
+        .config("spark.sql.analyzer.maxIterations", "1000")  # each eval assignment nests one select
     try:
         spark = builder.getOrCreate()
     except Exception as e:  # noqa: BLE001 - no Java, no server, Spark Connect's own packages missing
@@ -84,6 +85,8 @@ def _register(spark) -> None:
     spark.udf.register("spl_stats_str", udfs.stats_function, StringType())
     spark.udf.register("spl_stats_num", udfs.stats_function, StringType())
     spark.udf.register("spl_number_text", udfs.number_text, StringType())
+    for name, case in udfs.TEXT_CASE.items():
+        spark.udf.register(name, _nullable(case), StringType())
 
 
 def _nullable(f):

@@ -29,7 +29,7 @@ from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .knowledge import KnowledgeFields
 from .more_commands import MoreCommands
 from .dialects import FUNCTIONS, NotInDialect, portable, render, runs_python, writes_path
-from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key
+from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key, sql_limit
 
 EVENTS = "events"  # the table an executor provides: _ord, _time, _raw, index, sourcetype, source, host
 METADATA = ("_time", "index", "sourcetype", "source", "host")
@@ -96,7 +96,8 @@ class Translator(MoreCommands):
 
     # -------------------------------------------------------------- fields
     def ref(self, rel: Relation, passthrough: bool = False):
-        """Field name -> Value. A stats result held as JSON ("json") can only be passed along
+        """Field name -> Value. A value held as JSON ("json": what spl_lite's Python eval and stats
+        functions gave) can only be passed along
         (``passthrough``: table, rename): anything that computes on it stops."""
         def column(name: str) -> Value | None:
             if name in rel.columns:
@@ -106,7 +107,8 @@ class Translator(MoreCommands):
         def resolve(name: str, node=None, any_type: bool = False) -> Value:
             set_by_search = column(name)
             if set_by_search is not None and set_by_search.type == "json" and not (passthrough or any_type):
-                raise unsupported(f"Using '{name}', a stats result, in a later command", self.dialect,
+                raise unsupported(f"Using '{name}', a value that spl_lite's Python functions computed (an eval "
+                                  "or stats function the engine lacks), in a later command", self.dialect,
                                   command=self.command, span=getattr(node, "span", None))
             if set_by_search is not None:
                 return set_by_search
@@ -248,7 +250,7 @@ class Translator(MoreCommands):
     def _HeadCommand(self, c: HeadCommand, rel, name):
         if c.expr is not None or c.keeplast or c.null:
             raise unsupported("head with a condition", self.dialect, command=c.name, span=c.span)
-        body = exp.select(*self._all(rel)).from_(rel.name).order_by(col("_ord")).limit(c.limit)
+        body = exp.select(*self._all(rel)).from_(rel.name).order_by(col("_ord")).limit(sql_limit(c.limit))
         return self._add(name, body, rel)
 
     def _SortCommand(self, c: SortCommand, rel, name):
@@ -265,6 +267,7 @@ class Translator(MoreCommands):
         return self._renumber(name, rel, order, limit=c.limit or None)
 
     def _renumber(self, name, rel, order, limit=None) -> Relation:
+        limit = sql_limit(limit) if limit else limit
         rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
         body = exp.select(exp.alias_(rank, "_ord", quoted=True), *self._all(rel, skip=("_ord",))).from_(rel.name)
         rel = self._add(name, body, rel)

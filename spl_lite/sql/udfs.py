@@ -10,6 +10,7 @@ import struct
 import orjson
 
 from ..functions import EVAL_FUNCTIONS, stats_functions
+from ..functions.registry import OUT_OF_RANGE
 from ..runtime.values import Rounded, output_value, sort_key_auto, to_number, to_string
 
 def output(value, kind: str):
@@ -29,7 +30,10 @@ def eval_function(name: str, args: list):
     if spec.propagate_nulls and any(v is None for v in values):
         result = None
     else:
-        result = spec.impl(*values)
+        try:
+            result = spec.impl(*values)
+        except OUT_OF_RANGE:  # null, as in memory
+            result = None
     if spec.returns_bool:
         return result if isinstance(result, bool) else None
     return None if result is None else _to_json(result)
@@ -38,17 +42,28 @@ def eval_function(name: str, args: list):
 def _to_json(value) -> str:
     if isinstance(value, Rounded):  # round(x, 4) keeps its decimals for display
         return orjson.dumps({ROUNDED: [float(value), value.decimals]}).decode()
-    return orjson.dumps(output_value(value)).decode()
+    value = output_value(value)
+    if isinstance(value, float) and not math.isfinite(value):  # JSON has no NaN or infinity
+        return orjson.dumps({DOUBLE: repr(value)}).decode()
+    if isinstance(value, list) and any(isinstance(v, float) and not math.isfinite(v) for v in value):
+        return orjson.dumps([{DOUBLE: repr(v)} if isinstance(v, float) and not math.isfinite(v) else v
+                             for v in value]).decode()
+    return orjson.dumps(value).decode()
 
 
 def _from_json(text):
     value = orjson.loads(text) if text is not None else None
     if isinstance(value, dict) and ROUNDED in value:
         return Rounded(*value[ROUNDED])
+    if isinstance(value, dict) and DOUBLE in value:
+        return float(value[DOUBLE])
+    if isinstance(value, list):
+        return [float(v[DOUBLE]) if isinstance(v, dict) and DOUBLE in v else v for v in value]
     return value
 
 
 ROUNDED = "$rounded"
+DOUBLE = "$double"  # nan, inf and -inf, which JSON cannot write
 
 
 def stats_function(name: str, values: list, times: list) -> str:
@@ -99,3 +114,7 @@ SORT_KEYS = {"auto": _auto_key, "num": _num_key, "str": lambda text: "2" + text,
 def number_text(n):
     """A double that is not a small whole number, as Python (and so the memory engine) prints it."""
     return None if n is None else to_string(n)
+
+
+# lower() and upper() as Python (and the memory engine) has them, for text that is not ASCII.
+TEXT_CASE = {"spl_lower": str.lower, "spl_upper": str.upper}

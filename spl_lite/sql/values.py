@@ -7,13 +7,16 @@ a type known only at run time, the translator refuses instead of guessing.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ..runtime.values.scalar import EXACT, NUMBER, SPACE, SPECIAL  # noqa: F401 - NUMBER for rendered.py
 from .dialects import portable
 
-NUMBER_PATTERN = r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"  # the text eval reads as a number
+# The text eval reads as a number: the memory engine's own patterns (runtime.values.scalar).
+NUMBER_PATTERN = f"{SPACE}{NUMBER}{SPACE}"
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,12 @@ def lit(value) -> Value:
     if isinstance(value, bool):
         return Value(exp.Boolean(this=value), "bool")
     if isinstance(value, (int, float)):
-        if isinstance(value, float):  # a double everywhere (Spark reads 1.5 as a decimal)
-            return Value(exp.cast(exp.Literal.number(repr(value)), "DOUBLE"), "num")
+        if isinstance(value, float) and value != value or value in (math.inf, -math.inf):
+            text = "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+            return Value(exp.cast(exp.Literal.string(text), "DOUBLE"), "num")
+        if isinstance(value, float) or not -EXACT <= value <= EXACT:
+            # A double everywhere (Spark reads 1.5 as a decimal); past 2**53 an integer is one too.
+            return Value(exp.cast(exp.Literal.number(repr(float(value))), "DOUBLE"), "num")
         return Value(exp.Literal.number(value), "num")
     return Value(exp.Literal.string(value), "str")
 
@@ -50,14 +57,40 @@ def json_field(raw: exp.Expression, name: str) -> exp.Expression:
     return portable("json_field", raw, exp.Literal.string(name))
 
 
-def as_number(v: Value) -> exp.Expression:
-    """eval's reading of a value as a number: text that looks like one, else null."""
+def as_number(v: Value, strict: bool = False) -> exp.Expression:
+    """eval's reading of a value as a number: text that looks like one (the memory engine's
+    patterns: ASCII digits, ASCII white space around unless ``strict``, as tonumber() wants),
+    nan, inf and infinity as those doubles; else null."""
     if v.type == "num":
         return v.sql
     if v.type in ("null", "bool", "mv"):
         return exp.Null()
-    looks = exp.RegexpLike(this=v.sql.copy(), expression=exp.Literal.string("^" + NUMBER_PATTERN + "$"))
-    return exp.Case(ifs=[exp.If(this=looks, true=exp.cast(exp.Trim(this=v.sql.copy()), "DOUBLE"))])
+    space = "" if strict else SPACE
+    # \z, not $: Java's $ also matches before a final line break ("12\n" is no number to tonumber).
+    looks = exp.RegexpLike(this=v.sql.copy(), expression=exp.Literal.string(f"^{space}{NUMBER}{space}\\z"))
+    special = exp.RegexpLike(this=v.sql.copy(), expression=exp.Literal.string(f"^{space}{SPECIAL}{space}\\z"))
+    text = exp.Lower(this=v.sql.copy())
+    # Past a double's range the text is an infinity, as Python and DuckDB read it (Spark: null).
+    negative = exp.RegexpLike(this=v.sql.copy(), expression=exp.Literal.string(f"^{space}-"))
+    overflow = exp.Case(ifs=[exp.If(this=negative, true=_double("-Infinity"))], default=_double("Infinity"))
+    number = exp.cast(exp.RegexpExtract(this=v.sql.copy(), expression=exp.Literal.string(NUMBER),
+                                        group=exp.Literal.number(0)), "DOUBLE")
+    return exp.Case(ifs=[
+        exp.If(this=looks, true=exp.Coalesce(this=number, expressions=[overflow])),
+        exp.If(this=special, true=exp.Case(ifs=[
+            exp.If(this=exp.Like(this=text, expression=exp.Literal.string("%nan%")), true=_double("NaN")),
+            exp.If(this=exp.Like(this=text.copy(), expression=exp.Literal.string("%-%")), true=_double("-Infinity"))],
+            default=_double("Infinity"))),
+    ])
+
+
+def _double(text: str) -> exp.Expression:
+    return exp.cast(exp.Literal.string(text), "DOUBLE")
+
+
+def is_nan(n: exp.Expression) -> exp.Expression:
+    """Whether a double is NaN, never null."""
+    return exp.Coalesce(this=exp.func("isnan", n), expressions=[exp.false()])
 
 
 def number_text(n: exp.Expression) -> exp.Expression:
@@ -83,12 +116,13 @@ def is_true(v: Value) -> exp.Expression:
     return exp.Coalesce(this=v.sql, expressions=[exp.false()])
 
 
-def search_value_match(field: exp.Expression, pattern: str) -> exp.Expression | None:
+def search_value_match(field: exp.Expression, pattern: str, dialect: str) -> exp.Expression | None:
     """field=value in a search: case-insensitive, * as a wildcard; None when the pattern needs
     rules SQL lacks here (non-ASCII case folding)."""
     if not pattern.isascii():
         return None
-    lowered = exp.Lower(this=field)
+    from .expressions import text_case
+    lowered = text_case("lower", field, dialect)  # "İstanbul" is not istanbul to Python's lower()
     if "*" not in pattern:
         return exp.EQ(this=lowered, expression=exp.Literal.string(pattern.lower()))
     escaped = pattern.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%")
@@ -99,3 +133,9 @@ def search_value_match(field: exp.Expression, pattern: str) -> exp.Expression | 
 def sort_key(v: Value, mode: str = "auto") -> exp.Expression:
     """Splunk's order (numbers, then IP addresses, then text by bytes) as one sortable text."""
     return portable(f"sort_key_{mode}", as_text(v))
+
+
+def sql_limit(n: int) -> int:
+    """A row count as every engine's LIMIT takes it: Spark's must be a 32-bit integer. More
+    rows than that are never held (dataset_rows is far below it), so the cap changes nothing."""
+    return min(n, 2 ** 31 - 1)

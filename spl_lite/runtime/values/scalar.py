@@ -29,30 +29,47 @@ def first_value(v: Value) -> Value:
 # ------------------------------------------------------------------ numbers and strings
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NUM_RE = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*\Z")
+# The text eval reads as a number, as Splunk's C library reads it (strtod): ASCII digits only
+# (Python's int() also takes "١٢"), white space around it, and the words nan, inf and infinity.
+# The SQL engines use these same patterns (spl_lite.sql.values), so both read the same numbers.
+SPACE = r"[ \t\n\r\f\x0b]*"  # ASCII white space, spelt so RE2 and Java read it alike
+NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+SPECIAL = r"[+-]?(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)"
+_NUM_RE = re.compile(f"{SPACE}(?:({NUMBER})|({SPECIAL})){SPACE}\\Z")
+# Past 2**53 an integer is a double, as every Splunk number is (the SQL engines' too): 2**53+1
+# is 9007199254740992, 9223372036854775807+1 is 9.223372036854776e18.
+EXACT = 2 ** 53
+# tonumber()'s stricter reading: no white space around the number.
+STRICT_NUMBER = re.compile(f"(?:{NUMBER}|{SPECIAL})\\Z")
+
+
+def whole(n: int) -> int | float:
+    """An integer as Splunk holds it: exact up to 2**53, a double beyond."""
+    return n if -EXACT <= n <= EXACT else float(n)
 
 
 def to_number(v: Value) -> int | float | None:
     """A number when the value looks like one (eval reads "8080" as 8080), else None."""
     t = type(v)
-    if t is int or t is float:
+    if t is int:
+        return v if -EXACT <= v <= EXACT else float(v)
+    if t is float:
         return v
     if t is bool:
         return None
     if t is list:
         return to_number(v[0]) if len(v) == 1 else None
     if t is str:
-        if not v or not _NUM_RE.match(v):
-            if v in ("nan", "NaN"):
-                return math.nan
+        m = _NUM_RE.match(v) if v else None
+        if m is None:
             return None
-        s = v.strip()
-        try:
-            return int(s)
-        except ValueError:
-            return float(s)
+        text = m.group(1)
+        if text is None:
+            return float(m.group(2))  # nan, inf, infinity
+        if "." in text or "e" in text or "E" in text:
+            return float(text)
+        return whole(int(text))
     return None
-
 
 
 def to_ordered_number(v: Value) -> int | float | None:
