@@ -140,3 +140,58 @@ def mutate(text: str, rng: random.Random) -> str:
         else:
             text = text[:i] + rng.choice(SAMPLES["DQ_STRING"] + SAMPLES["SEARCH_WORD"]) + text[i:]
     return text
+
+
+def _segments(text: str) -> list[str]:
+    """A search's pipe segments: split at | outside quotes, brackets and backticks."""
+    out, depth, quote, start = [], 0, "", 0
+    for i, c in enumerate(text):
+        if quote:
+            if c == quote and text[i - 1] != "\\":
+                quote = ""
+        elif c in "\"`":
+            quote = c
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(text[start:i].strip())
+            start = i + 1
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+@lru_cache(maxsize=1)
+def detection_segments() -> tuple[list[str], list[str]]:
+    """(leading searches, later pipe segments) of Splunk's 1,711 published detections when
+    shared/ is beside the project, else of the corpus."""
+    texts = []
+    path = SHARED / "corpus" / "security_content_detections.jsonl"
+    if path.is_file():
+        texts = [json.loads(line).get("spl") or "" for line in path.read_text().splitlines() if line.strip()]
+    texts = [t for t in texts if isinstance(t, str) and t] or corpus()
+    heads, tails = [], []
+    for t in texts:
+        parts = _segments(t)
+        if parts:
+            heads.append(parts[0] if not t.lstrip().startswith("|") else "| " + parts[0])
+            tails += parts[1:]
+    return heads, tails
+
+
+def splice(rng: random.Random) -> str:
+    """The head of one published detection followed by pipe segments of others: commands meet
+    inputs and fields their authors never paired them with."""
+    heads, tails = detection_segments()
+    pieces = [rng.choice(heads)] + [rng.choice(tails) for _ in range(rng.randint(1, 4))]
+    text = " | ".join(pieces)
+    return mutate(text, rng) if rng.random() < 0.3 else text
+
+
+def published_macros() -> list[dict]:
+    """The macros the published detections call (shared/corpus/macros.jsonl), when it is here."""
+    path = SHARED / "corpus" / "macros.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
