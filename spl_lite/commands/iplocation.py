@@ -51,7 +51,8 @@ class IplocationCommand(Command):
                 return {}
             if not rec:
                 return {}
-            name = (lambda d: (d or {}).get("names", {}).get(lang) or (d or {}).get("names", {}).get("en"))
+            def name(d):
+                return (d or {}).get("names", {}).get(lang) or (d or {}).get("names", {}).get("en")
             subdivisions = rec.get("subdivisions") or [{}]
             loc = rec.get("location") or {}
             out = {"City": name(rec.get("city")), "Country": name(rec.get("country")),
