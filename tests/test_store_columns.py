@@ -204,3 +204,19 @@ def test_spath_is_worked_out_once_per_load():
         assert e.search(search).rows == first
     e.add_events([{"_time": 9999, "userIdentity": {"arn": {"late": 1}}}])  # a new load: worked out again
     assert {"arn": '{"late":1}', "count": 1} in e.search(search).rows
+
+
+@pytest.mark.parametrize("query", ["* | eval x=tonumber(v) | stats count dc(x) values(x) by x",
+                                   "* | eval x=tonumber(v) | top x",
+                                   "* | eval x=tonumber(v) | timechart span=1h count by x",
+                                   "* | eval x=tonumber(v) | stats dc(x) as d"])
+def test_numbers_that_are_one_value_are_one_group_a_column_at_a_time(query):
+    # "+5", "5." and "5" give 5, 5.0 and 5: one group, as event by event (the column keeps 5 and
+    # 5.0 apart for display only). Two groups "5" were given a column at a time before.
+    e = spl_lite.Engine(now=1, addons=False)
+    e.add_events([{"v": v, "_time": 100} for v in ("+5", "5.", "5")], sourcetype="json")
+    by_columns = e.search(query).rows
+    with mock.patch.object(columns, "ENABLED", False):
+        by_events = e.search(query).rows
+    assert by_columns == by_events
+    assert len(by_columns) == 1

@@ -29,7 +29,7 @@ def _groups(sel: Selection, by, cols):
     for b in by:
         present &= cols[b].codes >= 0
     rows = np.nonzero(present)[0]
-    group, first = group_keys([cols[b].codes[rows] for b in by], len(rows))
+    group, first = group_keys([cols[b].group_codes()[rows] for b in by], len(rows))
     keys = [tuple(cols[b].values[cols[b].codes[r]] for b in by) for r in rows[first].tolist()]
     return rows, group, first, keys
 
@@ -56,7 +56,7 @@ def _aggregate(sel, specs, aggs, cols, rows, group, ngroups) -> list[list] | Non
                 results.append(st.result())
             out.append(results)
             continue
-        codes = cols[name].codes[rows]
+        codes = cols[name].group_codes()[rows]  # 5 and 5.0 are one value to dc and values
         has = codes >= 0
         if kind is Count:
             out.append(np.bincount(group[has], minlength=ngroups).tolist())
@@ -176,7 +176,7 @@ def timechart_cells(events, by, aggs, specs, span_for, usenull: bool, null: str)
     series_values = [None]
     if by:
         series = cols[by[0]]
-        codes = series.codes[rows]
+        codes = series.group_codes()[rows]
         if not usenull:
             keep = codes >= 0
             rows, codes, keys[0] = rows[keep], codes[keep], keys[0][keep]
@@ -210,7 +210,7 @@ def top_counts(events, fields, by, ascending: bool) -> dict | None:
     for f in fields:
         present &= cols[f].codes[rows] >= 0
     rows, group = rows[present], group[present]
-    combo, first_row = group_keys([group] + [cols[f].codes[rows] for f in fields], len(rows))
+    combo, first_row = group_keys([group] + [cols[f].group_codes()[rows] for f in fields], len(rows))
     counts = np.bincount(combo, minlength=len(first_row)).tolist()
     out: dict = {}
     for c, r in enumerate(first_row.tolist()):

@@ -50,6 +50,24 @@ class Column:
         c = self.codes[p]
         return None if c < 0 else self.values[c]
 
+    def group_codes(self) -> np.ndarray:
+        """Codes as groups see them: values a search counts as one (5 and 5.0, which the column
+        keeps apart for display) share the first one's code, as they share a group when stats
+        runs event by event. Text equals no number, so only the other values are compared."""
+        merged: dict = {}
+        remap = None
+        for i, v in enumerate(self.values):
+            if type(v) is str:
+                continue
+            first = merged.setdefault(tuple(v) if type(v) is list else v, i)
+            if first != i:
+                if remap is None:
+                    remap = np.arange(len(self.values), dtype=self.codes.dtype)
+                remap[i] = first
+        if remap is None:
+            return self.codes
+        return np.where(self.codes >= 0, remap[np.maximum(self.codes, 0)], self.codes)
+
 
 def value_key(v):
     """What tells values apart: text as itself, anything else by its type and its text (1, 1.0,
