@@ -66,9 +66,11 @@ def to_number(v: Value) -> int | float | None:
         text = m.group(1)
         if text is None:
             return float(m.group(2))  # nan, inf, infinity
-        if "." in text or "e" in text or "E" in text:
+        try:
+            n = int(text)
+        except ValueError:
             return float(text)
-        return whole(int(text))
+        return n if -EXACT <= n <= EXACT else float(n)
     return None
 
 
