@@ -20,6 +20,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import regex as _regex
+
 from .. import limits
 
 JSON_SUFFIXES = (".json", ".ndjson", ".jsonl", ".log")
@@ -78,10 +80,20 @@ def _recursive_glob(pattern: str, report, seen: set[str]) -> list[Path]:
     else:
         bases = [base] if os.path.isdir(base or os.sep) else []
     rx = _glob_regex(pattern)
+
+    def keep(f: Path) -> bool:
+        # A glob of many *s can take a regex polynomial time on a long path: the regex limit
+        # stops it with a clear error (the regex package's timeout), never a hang.
+        try:
+            return rx.fullmatch(str(f), timeout=limits.current().regex_seconds) is not None
+        except TimeoutError:
+            raise FileNotFoundError(f"The glob {pattern} took too long to match {f} (limit regex_seconds="
+                                    f"{limits.current().regex_seconds:g}): use fewer *s") from None
+
     files: list[Path] = []
     visited: set[str] = set()
     for b in bases:
-        files += [f for f in _walk(Path(b or os.sep), report, seen, visited, keep=lambda f: rx.fullmatch(str(f)))]
+        files += _walk(Path(b or os.sep), report, seen, visited, keep=keep)
     if not files and not bases:
         raise FileNotFoundError(f"No such file, directory or glob match: {pattern}")
     return files
@@ -100,7 +112,7 @@ def _glob_regex(pattern: str):
             c = pattern[i]
             out.append("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c))
             i += 1
-    return re.compile("".join(out), re.DOTALL)
+    return _regex.compile("".join(out), _regex.DOTALL)
 
 
 def _once(p: Path, seen: set[str]) -> list[Path]:
