@@ -299,3 +299,12 @@ def test_add_events_while_other_threads_search_loses_nothing():
         t.join()
     assert errors == []
     assert e.search("* | stats count").rows == [{"count": 13000}]
+
+
+# Found by the longer fuzz: a sparkline's argument given to another function ------------------
+@pytest.mark.parametrize("command", ["stats", "chart", "timechart", "eventstats", "streamstats"])
+def test_a_function_and_span_outside_sparkline_is_an_error(engine, command):
+    with pytest.raises(spl_lite.SplError) as info:
+        engine.search(f"* | {command} dc(count(x), 1h)")
+    assert info.value.headline == (f"Error in '{command}' command: The argument 'dc(count(x), 1h)' is invalid: only "
+                                   "sparkline takes a function and a span, as in sparkline(count(x), 1h).")

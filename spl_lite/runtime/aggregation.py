@@ -32,6 +32,9 @@ def compile_aggregates(aggs, env, command: str, allnum: bool = False) -> list[Ag
             column = _column(agg, columns, command)
             specs.append(AggSpec(column, cls, _feeder(arg, env, command)))
             continue
+        if isinstance(agg.arg, ast.SparklineArg):  # dc(count(x), 1h): a function and a span
+            raise SplError(f"The argument '{agg.text}' is invalid: only sparkline takes a function and a span, "
+                           f"as in sparkline(count(x), 1h).", command=command, span=agg.span)
         cls = stats_functions.lookup(agg.func)
         if cls is not None and allnum:
             cls = stats_functions.all_numeric(cls)
