@@ -308,3 +308,12 @@ def test_a_function_and_span_outside_sparkline_is_an_error(engine, command):
         engine.search(f"* | {command} dc(count(x), 1h)")
     assert info.value.headline == (f"Error in '{command}' command: The argument 'dc(count(x), 1h)' is invalid: only "
                                    "sparkline takes a function and a span, as in sparkline(count(x), 1h).")
+
+
+def test_tstats_checks_its_span_as_bin_does(engine):
+    query = '| tstats count FROM datamodel=Authentication BY _time span="y/ab/cd/"'
+    with pytest.raises(spl_lite.SplError) as info:
+        engine.search(query)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "Error in 'tstats' command: Invalid span 'y/ab/cd/'. Use a number, or a time such as 30s, 5m, 1h, 1d."
+    assert lines[2] == " " * (2 + query.index('"y/')) + "^" * len('"y/ab/cd/"')

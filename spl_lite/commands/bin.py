@@ -30,6 +30,17 @@ def numeric_bucket(n: float, span: float) -> str:
     return f"{format_number(low)}-{format_number(low + span)}"
 
 
+def check_span(cls, args) -> None:
+    """A span= option that is neither a time (30s, 1h) nor a positive number is an error at the
+    option (bin's, and tstats' ... BY _time span=, which bins the same way)."""
+    for item in args.items:
+        if isinstance(item, ast.Option) and item.name == "span":
+            span = str(item.value)
+            if timeutil.parse_span(span) is None and not (to_number(span) or 0) > 0:
+                raise cls.error(f"Invalid span '{span}'. Use a number, or a time such as 30s, 5m, 1h, 1d.",
+                                item.value_span)
+
+
 @dataclass(frozen=True)
 class BinCommand(Command):
     """Put each value of a field (usually _time) into a bucket: span=1h, or bins=N buckets."""
@@ -57,12 +68,8 @@ class BinCommand(Command):
         alias = next((i.name.text for i in args.items if isinstance(i, ast.AsClause)), None)
         if len(names) != 1:
             raise cls.error(f"Usage: {cls.syntax}", args.span)
-        span = opts.get("span")
-        if span is not None and timeutil.parse_span(span) is None and not (to_number(span) or 0) > 0:
-            where = next(i.value_span for i in args.items if isinstance(i, ast.Option) and i.name == "span")
-            raise cls.error(f"Invalid span '{span}'. Use a number, or a time such as 30s, 5m, 1h, 1d.",
-                            where)
-        return cls(args.span, names[0], alias, span, opts.get("bins"), opts.get("aligntime"))
+        check_span(cls, args)
+        return cls(args.span, names[0], alias, opts.get("span"), opts.get("bins"), opts.get("aligntime"))
 
     def fields_written(self):
         return frozenset((self.alias,)) if self.alias else frozenset()

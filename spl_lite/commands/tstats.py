@@ -18,7 +18,7 @@ from ..store.memory import ScanRequest
 from ..store.prefilter import named_fields
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
-from .bin import BinCommand
+from .bin import BinCommand, check_span
 from ..datamodels.search import DatasetSearch
 from .stats import StatsCommand
 
@@ -68,6 +68,7 @@ class TstatsCommand(Command):
         where = next((i for i in args.items if not isinstance(
             i, (ast.Option, ast.StatsAgg, ast.ByClause, ast.FromClause))), None)
         aggs, by = split_stats_items(cls, args)
+        check_span(cls, args)
         return cls(args.span, tuple(aggs), datamodel, where, by, opts.get("span"), opts.get("prestats", False),
                    opts.get("fillnull_value"), from_span)
 
