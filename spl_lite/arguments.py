@@ -42,15 +42,20 @@ def optional_path(value, name: str) -> Path | None:
     return Path(value)
 
 
-def now(value) -> float | None:
-    """The current time as an epoch: a finite number."""
+def epoch(value, name: str) -> float | None:
+    """An epoch time: a finite number of seconds, or None."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"now takes an epoch time (a number of seconds), not {type(value).__name__}")
+        raise TypeError(f"{name} takes an epoch time (a number of seconds), not {type(value).__name__}")
     if not math.isfinite(value) or abs(value) > 1e11:
-        raise ValueError(f"now takes an epoch time (finite, within ±1e11 seconds of 1970), not {value!r}")
+        raise ValueError(f"{name} takes an epoch time (finite, within ±1e11 seconds of 1970), not {value!r}")
     return value
+
+
+def now(value) -> float | None:
+    """The current time as an epoch: a finite number."""
+    return epoch(value, "now")
 
 
 def engine(value) -> str:
@@ -67,6 +72,13 @@ def mapping(value, name: str) -> dict:
     if not isinstance(value, Mapping):
         raise TypeError(f"{name} takes a dict, not {type(value).__name__}")
     return dict(value)
+
+
+def events(value) -> Iterable:
+    """add_events' events: any iterable of dicts, not one dict or text."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(f"add_events takes a list (or any iterable) of events, not a {type(value).__name__}")
+    return value
 
 
 def text(value, name: str) -> str:

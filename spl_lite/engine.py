@@ -8,6 +8,7 @@ import time
 
 import orjson
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,6 +231,13 @@ class Engine:
         text holds that search's literal terms are parsed and kept; the engine then answers
         that search only. A dataset made by ``spl-lite ingest`` is searched where it lies.
         """
+        path = arguments.optional_path(path, "load's path")
+        if path is None:
+            raise TypeError("load's path takes a path (str or os.PathLike), not NoneType")
+        for name, value in (("sourcetype", sourcetype), ("index", index), ("host", host)):
+            if value is not None:
+                arguments.text(value, f"load's {name}")
+        earliest, latest = arguments.epoch(earliest, "earliest"), arguments.epoch(latest, "latest")
         dataset = read_dataset(Path(path)) if Path(path).is_dir() else None
         if dataset is not None:
             return self._attach(Path(path), dataset)
@@ -269,8 +277,13 @@ class Engine:
         # Their time is given, not read from their text, so they have no date_* fields.
         origins = Origins(source or "add_events", sourcetype, index, host or "localhost", self._decorate,
                           dates=False)
+        for name, value in (("index", index), ("sourcetype", sourcetype), ("host", host), ("source", source)):
+            if value is not None:
+                arguments.text(value, f"add_events' {name}")
         made = []
-        for i, body in enumerate(events):
+        for i, body in enumerate(arguments.events(events)):
+            if not isinstance(body, Mapping):
+                raise TypeError(f"add_events takes events as dicts; event {i + 1} is a {type(body).__name__}")
             body = dict(body)
             given = body.pop("_time", None)
             t = given_time(given)

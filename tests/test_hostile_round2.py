@@ -217,6 +217,14 @@ BAD_ARGUMENTS = [
     (lambda: spl_lite.Engine().define_macro(None, "x"), TypeError, "define_macro's name takes a str, not NoneType"),
     (lambda: spl_lite.Engine().define_macro("m", None), TypeError,
      "define_macro's definition takes a str, not NoneType"),
+    (lambda: spl_lite.Engine().add_events({"a": 1}), TypeError,
+     "add_events takes a list (or any iterable) of events, not a dict"),
+    (lambda: spl_lite.Engine().add_events(["x"]), TypeError, "add_events takes events as dicts; event 1 is a str"),
+    (lambda: spl_lite.Engine().add_events([{}], index=5), TypeError, "add_events' index takes a str, not int"),
+    (lambda: spl_lite.Engine().load(None), TypeError, "load's path takes a path (str or os.PathLike), not NoneType"),
+    (lambda: spl_lite.Engine().load(".", sourcetype=5), TypeError, "load's sourcetype takes a str, not int"),
+    (lambda: spl_lite.Engine().load(".", earliest="x"), TypeError,
+     "earliest takes an epoch time (a number of seconds), not str"),
 ]
 
 
