@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 
+from ..store.files import FileProblem, read_regular
 from .. import limits
 from ..errors import SplError, did_you_mean
 
@@ -88,7 +89,7 @@ class DataModels:
             p = Path(p)
             if p.is_dir():
                 self.read_dir(p)
-            elif p.exists():
+            elif p.exists():  # a FIFO or a device is reported by read_file, never read
                 self.read_file(p)
             else:
                 raise SplError(f"No data model file or directory at {p}.")
@@ -101,8 +102,8 @@ class DataModels:
         try:
             if path.stat().st_size > limits.current().file_bytes:
                 raise ValueError("larger than the limit file_bytes")
-            model = read_model(orjson.loads(path.read_bytes()), str(path))
-        except (OSError, ValueError, KeyError, TypeError) as e:
+            model = read_model(orjson.loads(read_regular(path)), str(path))
+        except (OSError, ValueError, KeyError, TypeError, FileProblem) as e:
             self.warnings.append(f"{path}: not a data model ({e}); skipped")
             return
         self.models[model.name] = model
