@@ -256,11 +256,14 @@ def test_a_lone_surrogate_escape_reads_as_the_replacement_character(tmp_path):
     assert e.search('| makeresults | eval x=printf("%c", 55296) | table x').rows == [{"x": "\ufffd"}]
 
 
-def test_data_model_and_geoip_fifos_are_refused_not_read(tmp_path):
+def test_a_data_model_fifo_is_refused_not_read(tmp_path):
     os.mkfifo(tmp_path / "model.json")
     e = spl_lite.Engine(now=1, datamodels=[tmp_path / "model.json"])
     assert e.knowledge_warnings[-1] == (f"{tmp_path / 'model.json'}: not a data model (not a regular file (a FIFO, "
                                         "a device or a socket): not read); skipped")
+
+
+def test_a_geoip_fifo_is_refused_not_read(tmp_path):
     pytest.importorskip("maxminddb")
     os.mkfifo(tmp_path / "geo.mmdb")
     e = spl_lite.Engine(now=1, geoip=tmp_path / "geo.mmdb")
