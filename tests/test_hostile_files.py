@@ -264,7 +264,6 @@ def test_a_data_model_fifo_is_refused_not_read(tmp_path):
 
 
 def test_a_geoip_fifo_is_refused_not_read(tmp_path):
-    pytest.importorskip("maxminddb")
     os.mkfifo(tmp_path / "geo.mmdb")
     e = spl_lite.Engine(now=1, geoip=tmp_path / "geo.mmdb")
     with pytest.raises(spl_lite.SplError, match="not a regular file"):

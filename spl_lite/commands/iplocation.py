@@ -82,15 +82,15 @@ def open_geoip(path, span=None):
         raise SplError("iplocation needs a GeoIP database: start spl-lite with --geoip FILE (a MaxMind "
                        ".mmdb file such as GeoLite2-City.mmdb), or pass Engine(geoip=FILE).",
                        command="iplocation", span=span)
+    from pathlib import Path
+    if Path(path).exists() and not Path(path).is_file():  # a FIFO or a device: never opened
+        raise SplError(f"Cannot open the GeoIP database {path}: not a regular file.", command="iplocation",
+                       span=span)
     try:
         import maxminddb
     except ImportError:
         raise SplError("iplocation needs the maxminddb package: pip install 'spl-lite[geoip]'.",
                        command="iplocation", span=span) from None
-    from pathlib import Path
-    if Path(path).exists() and not Path(path).is_file():  # a FIFO or a device: never opened
-        raise SplError(f"Cannot open the GeoIP database {path}: not a regular file.", command="iplocation",
-                       span=span)
     try:
         return maxminddb.open_database(str(path))
     except (OSError, ValueError) as e:
