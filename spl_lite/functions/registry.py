@@ -6,10 +6,9 @@ import functools
 from dataclasses import dataclass
 from typing import Callable
 
+from ..runtime.values.scalar import OUT_OF_RANGE
+
 EVAL_FUNCTIONS: dict[str, "EvalFunction"] = {}
-# What a function raises on a value out of its range (int of inf or NaN, 1e308 ** 2): its answer
-# is null, as Splunk's is for a value a function cannot take; every caller catches these.
-OUT_OF_RANGE = (OverflowError, ValueError)
 STATS_FUNCTIONS: dict[str, type] = {}
 
 
@@ -79,6 +78,6 @@ def _in_range(result):
     def checked(self):
         try:
             return result(self)
-        except (OverflowError, ValueError):
+        except OUT_OF_RANGE:
             return None
     return checked

@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..errors import SplError, did_you_mean
 from ..syntax import ast
-from .values.scalar import Wildcard, whole
+from .values.scalar import OUT_OF_RANGE as _OUT_OF_RANGE, Wildcard, whole
 from .values import (Value, compare_values, first_value, format_number, get_field, to_number,
                      to_string, values_of)
 
@@ -32,9 +32,6 @@ def is_boolean(node, functions) -> bool:
 def compile_expr(node, env, command: str = "eval") -> Compiled:
     """A function event -> value for an expression; unknown functions and arity fail here."""
     return _Compiler(env, command).compile(node)
-
-
-from ..functions.registry import OUT_OF_RANGE as _OUT_OF_RANGE  # noqa: E402
 
 
 class _Compiler:

@@ -10,7 +10,7 @@ import struct
 import orjson
 
 from ..functions import EVAL_FUNCTIONS, stats_functions
-from ..functions.registry import OUT_OF_RANGE
+from ..runtime.values.scalar import OUT_OF_RANGE
 from ..runtime.values import Rounded, output_value, sort_key_auto, to_number, to_string
 
 def output(value, kind: str):

@@ -39,6 +39,9 @@ _NUM_RE = re.compile(f"{SPACE}(?:({NUMBER})|({SPECIAL})){SPACE}\\Z")
 # Past 2**53 an integer is a double, as every Splunk number is (the SQL engines' too): 2**53+1
 # is 9007199254740992, 9223372036854775807+1 is 9.223372036854776e18.
 EXACT = 2 ** 53
+# What a function raises on a value out of its range (int of inf or NaN, 1e308 ** 2): its answer
+# is null, as Splunk's is for a value a function cannot take; every caller of functions catches it.
+OUT_OF_RANGE = (OverflowError, ValueError)
 # tonumber()'s stricter reading: no white space around the number.
 STRICT_NUMBER = re.compile(f"(?:{NUMBER}|{SPECIAL})\\Z")
 
