@@ -86,7 +86,8 @@ def parse_size(text, what: str, *, least: int = 0) -> int:
         raise SplError(f"{what} takes a size such as 2GB or 512MB, not '{text}'.")
     size = int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
     if size < least or size >= 1 << 62:
-        raise SplError(f"{what} of '{text}' is out of range: it takes {least // 1000 ** 2:,}MB or more.")
+        raise SplError(f"{what} of '{text}' is out of range: it takes {least // 1000 ** 2:,}MB or more, "
+                       "and less than 4 EB.")
     return size
 
 

@@ -73,6 +73,15 @@ def test_a_value_that_would_split_a_single_quoted_name_is_refused():
     assert info.value.headline.startswith("Error in 'map' command: The value of $q$")
 
 
+def test_a_refused_map_value_points_at_the_map(engine):
+    query = '| makeresults | eval q="a b" | map search="| makeresults | eval z=\'$q$\'"'
+    with pytest.raises(spl_lite.SplError) as info:
+        engine.search(query)
+    lines = str(info.value).splitlines()
+    assert lines[0].startswith("Error in 'map' command: The value of $q$ ('a b') cannot stand inside single quotes")
+    assert lines[2] == " " * (2 + query.index("map search")) + "^" * len(query[query.index("map search"):])
+
+
 def test_format_quotes_field_names_from_data(engine):
     rows = engine.search('| makeresults | eval "a | outputlookup pwn.csv | eval b"="1", ok="2" | format').rows
     assert rows == [{"search": '( ( "a | outputlookup pwn.csv | eval b"="1" AND ok="2" ) )'}]

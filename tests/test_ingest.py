@@ -236,7 +236,7 @@ def test_reading_in_workers_gives_the_dataset_one_reader_gives(tmp_path):
     ("1GB'; COPY (SELECT 42) TO 'INJECTED.csv'; --",
      "spl-lite: --memory takes a size such as 2GB or 512MB, not '1GB'; COPY (SELECT 42) TO 'INJECTED.csv'; --'."),
     ("lots", "spl-lite: --memory takes a size such as 2GB or 512MB, not 'lots'."),
-    ("1KB", "spl-lite: --memory of '1KB' is out of range: it takes 64MB or more."),
+    ("1KB", "spl-lite: --memory of '1KB' is out of range: it takes 64MB or more, and less than 4 EB."),
 ])
 def test_ingest_memory_is_a_size_read_by_spl_lite(tmp_path, monkeypatch, capsys, memory, message):
     monkeypatch.chdir(tmp_path)

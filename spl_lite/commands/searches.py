@@ -98,5 +98,5 @@ class MapCommand(Command):
                     v = i + 1 if name == "_serial_id" else get_field(ev, name)
                     return "" if v is None else to_string(v[0] if isinstance(v, list) else v)
                 # Each value stays one value, quoted or escaped where it stands: data never runs as SPL.
-                yield from env.engine.compile(fill_tokens(self.template, value_of)).run().rows
+                yield from env.engine.compile(fill_tokens(self.template, value_of, span=self.span)).run().rows
         return run

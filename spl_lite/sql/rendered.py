@@ -50,7 +50,8 @@ def _escaped(pattern: str, dialect: str) -> str:
 def sort_key(dialect: str, mode: str, t: exp.Expression) -> exp.Expression:
     """Splunk's order as a row (kind, number, text): numbers first by value, then IPv4 addresses,
     then text by bytes, missing last (auto); num and ip put their kind first and text after."""
-    from .values import NUMBER, NUMBER_PATTERN
+    from ..runtime.values.scalar import NUMBER
+    from .values import NUMBER_PATTERN
     whole = _escaped("^" + NUMBER_PATTERN + "\\z", dialect)  # \z: Java's $ allows a final line break
     number = f"CASE WHEN REGEXP_LIKE(__t, '{whole}') " \
              f"THEN CAST(REGEXP_EXTRACT(__t, '{_escaped(NUMBER, dialect)}', 0) AS DOUBLE) END"

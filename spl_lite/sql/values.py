@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from ..runtime.values.scalar import EXACT, NUMBER, SPACE, SPECIAL  # noqa: F401 - NUMBER for rendered.py
+from ..runtime.values.scalar import EXACT, NUMBER, SPACE, SPECIAL
 from .dialects import portable
 
 # The text eval reads as a number: the memory engine's own patterns (runtime.values.scalar).

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..errors import SplError
+from ..errors import Span, SplError
+from ..runtime.values.scalar import NUMBER
 
 TOKEN = re.compile(r"\$([^$\s]+)\$")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
+_NUMBER = re.compile(f"{NUMBER}\\Z")  # the value rules' number (ASCII digits), pasted as it is
 # What splits a search term or ends a single-quoted name in a search.
 _SPLITS = re.compile(r"[\s|()\[\]\"=<>!,`]")
 # A single quote opens a quoted field name where a term or an operand starts.
@@ -31,7 +32,8 @@ def _escaped(value: str, quote: str) -> str:
     return value.replace("\\", "\\\\").replace(quote, "\\" + quote)
 
 
-def fill_tokens(template: str, value_of: Callable[[str], str], command: str = "map") -> str:
+def fill_tokens(template: str, value_of: Callable[[str], str], command: str = "map",
+                span: Span | None = None) -> str:
     """``template`` with each $name$ replaced by ``value_of(name)``, written as the place of the
     token requires (see the module's docstring)."""
     out: list[str] = []
@@ -46,7 +48,7 @@ def fill_tokens(template: str, value_of: Callable[[str], str], command: str = "m
         if c == "$":
             m = TOKEN.match(template, i)
             if m:
-                out.append(_place(value_of(m.group(1)), quote, m.group(0), command))
+                out.append(_place(value_of(m.group(1)), quote, m.group(0), command, span))
                 i = m.end()
                 continue
         if quote:
@@ -59,13 +61,13 @@ def fill_tokens(template: str, value_of: Callable[[str], str], command: str = "m
     return "".join(out)
 
 
-def _place(value: str, quote: str, token: str, command: str) -> str:
+def _place(value: str, quote: str, token: str, command: str, span: Span | None) -> str:
     if quote == '"':
         return _escaped(value, '"')
     if quote == "'":
         if _SPLITS.search(value):
             raise SplError(f"The value of {token} ({value[:60]!r}) cannot stand inside single quotes: it would "
-                           "split the search there.", command=command,
+                           "split the search there.", command=command, span=span,
                            hint="put the token inside double quotes, where any value is one value")
         return _escaped(value, "'")
     if _NUMBER.match(value):
