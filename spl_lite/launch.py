@@ -14,8 +14,41 @@ def _terminated(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def _unraisable(args) -> None:
+    # A Ctrl-C or SIGTERM that lands while a finalizer (__del__) runs cannot propagate: Python
+    # prints it as "Exception ignored" and goes on. Deliver the signal again to the main
+    # thread instead, from another thread a moment later: at once, it would be raised right
+    # here, in the hook.
+    signum = None
+    if issubclass(args.exc_type, KeyboardInterrupt):
+        signum = signal.SIGINT
+    elif issubclass(args.exc_type, SystemExit) and getattr(args.exc_value, "code", None) == 128 + signal.SIGTERM:
+        signum = signal.SIGTERM
+    if signum is None:
+        sys.__unraisablehook__(args)
+        return
+    import _thread
+    import threading
+    again = threading.Timer(0.01, _thread.interrupt_main, args=(signum,))
+    again.daemon = True
+    again.start()
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+_interrupted = False
+
+
 def leave_quietly(status: int) -> int:
     """After an interruption: a second Ctrl-C while leaving ends the process at once, quietly."""
+    global _interrupted
+    _interrupted = True
     signal.signal(signal.SIGINT, lambda *_: os._exit(status))
     try:
         print("Interrupted.", file=sys.stderr)
@@ -27,6 +60,7 @@ def leave_quietly(status: int) -> int:
 def main() -> int:
     try:
         signal.signal(signal.SIGTERM, _terminated)
+        sys.unraisablehook = _unraisable
         # Ctrl-C waits while the command's modules are imported: one arriving in a C
         # extension's start-up was seen to crash the process (SIGSEGV) or print a traceback
         # from deep in an import. It is delivered, as KeyboardInterrupt, as soon as they are in.
@@ -39,6 +73,21 @@ def main() -> int:
         finally:
             if mask:
                 mask(signal.SIG_UNBLOCK, blocked)
-        return command()
+        status = command()
+        if not _interrupted:
+            _flush()
+            # The work is done and written. The interpreter's shutdown puts back the default
+            # handlers, so a Ctrl-C arriving from here on would kill the process (-2) after a
+            # complete answer, or raise in an atexit hook. Ignored signals stay ignored through
+            # shutdown (blocking would not do: a library's own thread would still take them).
+            for signum in blocked:
+                signal.signal(signum, signal.SIG_IGN)
+            return status
     except KeyboardInterrupt:
-        return leave_quietly(130)
+        status = leave_quietly(130)
+    # Interrupted, and what was being written is cleaned up on the way here: leave now.
+    # Python's own exit would kill the process by SIGINT (-2) if the KeyboardInterrupt had
+    # once passed through code a C extension ran (the interpreter keeps it as unhandled), as
+    # was seen when Ctrl-C landed at the end of the imports.
+    _flush()
+    os._exit(status)

@@ -177,3 +177,38 @@ def test_sigterm_during_an_ingest_leaves_nothing_behind(tmp_path):
     assert "Traceback" not in err
     if code == 143:
         assert not (tmp_path / "ds").exists()
+
+
+def test_ctrl_c_after_the_answer_is_written_changes_nothing():
+    # Seen in CI: a Ctrl-C landing while the interpreter shut down, after a complete answer,
+    # killed the process by the signal (-2) once shutdown had put back the default handler.
+    script = ("import os, signal, sys\n"
+              "import spl_lite.cli, spl_lite.launch as launch\n"
+              "spl_lite.cli.main = lambda: print('answer') or 0\n"
+              "status = launch.main()\n"
+              "os.kill(os.getpid(), signal.SIGINT)\n"
+              "sys.exit(status)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "answer\n", "")
+
+
+@pytest.mark.parametrize("raised, expected", [("KeyboardInterrupt", (130, "", "Interrupted.\n")),
+                                              ("SystemExit(143)", (143, "", ""))], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_landing_in_a_finalizer_still_interrupts(raised, expected):
+    # Seen: a Ctrl-C raised inside a library's __del__ was printed as "Exception ignored ...
+    # KeyboardInterrupt" and the search went on to the end. SIGTERM raises SystemExit(143).
+    script = ("import gc, sys, time\n"
+              "import spl_lite.cli, spl_lite.launch as launch\n"
+              "class Finalized:\n"
+              "    def __del__(self):\n"
+              f"        raise {raised}\n"
+              "def search():\n"
+              "    Finalized(); gc.collect()\n"
+              "    for _ in range(1000):\n"
+              "        time.sleep(0.01)\n"
+              "    print('answer')\n"
+              "    return 0\n"
+              "spl_lite.cli.main = search\n"
+              "sys.exit(launch.main())\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout, proc.stderr) == expected

@@ -173,10 +173,13 @@ def open_regular(path):
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise FileProblem(NOT_REGULAR)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    # Outside the try: once fdopen has the descriptor it owns it. Closing it here too, after a
+    # Ctrl-C that landed inside fdopen, turned the KeyboardInterrupt into "Bad file descriptor"
+    # (a data model skipped and the search going on).
+    return os.fdopen(fd, "rb")
 
 
 def read_regular(path) -> bytes:
