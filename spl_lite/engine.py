@@ -1,7 +1,6 @@
 """Engine: load events once, then compile and run searches over them."""
 from __future__ import annotations
 
-import dataclasses
 import functools
 import threading
 import time
@@ -13,24 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog, command_infos, eval_function_infos, lookup_files, stats_function_infos, top_values
-from .commands import COMMANDS, NOT_YET, Kind, Pipeline
-from .commands.base import fields_needed
-from .commands.eval import EvalCommand
-from .commands.makeresults import MakeresultsCommand
 from .commands.search import SearchCommand
-from .commands.unsupported import UnsupportedCommand
-from . import arguments, limits as limits_module
-from .errors import Span, SplError, did_you_mean
+from . import arguments, limits as limits_module, plan
+from .errors import Span, SplError
 from .executors import MemoryExecutor
 from .functions import EVAL_FUNCTIONS
 from .result import Result
 from .store import EventStore, load_paths, make_event
+from .runtime.context import SearchEnv
 from .runtime.timeutil import parse_iso
 from .runtime.values import to_number
 from .store.loader import LoadReport
 from .store.records import Origins, epoch_seconds
 from .store.parquet import read_dataset
-from .syntax import ast
 from .knowledge import PACKS, Knowledge, attach
 from .datamodels import BUNDLED as BUNDLED_MODELS, DataModels
 from .syntax.macros import Macro, expand, load_macros_conf, strip_comments
@@ -39,22 +33,53 @@ from .syntax.parser import parse
 SAMPLE_DATA = Path(__file__).parent / "data" / "cloudtrail_sample.json.gz"
 
 
-class _Env:
-    """What compiling sees: the function registries, the search's notion of now, the query text,
-    and whether this is the validation at compile time (subsearches are checked, not run)."""
+class _Services:
+    """The Engine's side of runtime.context.Services: what its searches may ask of it, and
+    nothing more (commands never hold the Engine)."""
 
-    def __init__(self, engine: "Engine", now: float | None, text: str = "", validating: bool = False,
-                 warnings: list | None = None):
-        self.engine = engine
-        self.executor = engine.executor
-        self.eval_functions = engine.eval_functions
-        self._now = now
-        self.text = text
-        self.validating = validating
-        self.warnings = warnings if warnings is not None else []
+    def __init__(self, engine: "Engine"):
+        self._engine = engine
 
-    def now_value(self) -> float:
-        return self._now if self._now is not None else int(time.time())
+    @property
+    def eval_functions(self):
+        return self._engine.eval_functions
+
+    @property
+    def macros(self):
+        return self._engine.macros
+
+    @property
+    def lookups_dir(self) -> Path:
+        return self._engine.lookups_dir
+
+    @property
+    def datamodels(self) -> DataModels:
+        return self._engine.datamodels
+
+    def scan(self, request):
+        return self._engine.store.scan(request)
+
+    def geoip(self, span=None):
+        engine = self._engine
+        if engine._geoip_reader is None:
+            from .commands.iplocation import open_geoip
+            engine._geoip_reader = open_geoip(engine.geoip, span)
+        return engine._geoip_reader
+
+    def plan(self, pipeline, text: str) -> list:
+        return plan.build(pipeline, text)
+
+    def check_search(self, text: str) -> None:
+        self._engine.compile(text)
+
+    def search_rows(self, text: str) -> list[dict]:
+        return self._engine.compile(text).run().rows
+
+    def validate_subsearch(self, pipeline, env: SearchEnv) -> None:
+        self._engine.executor.validate_subsearch(pipeline, env)
+
+    def run_subsearch(self, pipeline, env: SearchEnv, maxout: int, maxtime: float) -> list[dict]:
+        return self._engine.executor.run_subsearch(pipeline, env, maxout, maxtime)
 
 
 def _one_at_a_time(method):
@@ -90,7 +115,7 @@ class Query:
             return None, None
         from .runtime.search_terms import compile_search
         now = self.engine.now if self.engine.now is not None else int(time.time())
-        _, tr = compile_search(first.terms, _Env(self.engine, now, self.expanded, validating=True), leading=True)
+        _, tr = compile_search(first.terms, SearchEnv(self.engine.services, now, self.expanded, validating=True), leading=True)
         return tr.earliest, tr.latest
 
     def required_text(self) -> list[bytes]:
@@ -176,6 +201,7 @@ class Engine:
             self.executor = SqlExecutor(self, engine, engine_options)
 
     def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
+        self.services = _Services(self)
         self.executor = MemoryExecutor(self)
         self.addons = addons
         self.now = now
@@ -208,7 +234,7 @@ class Engine:
             kb.add(pack)
         for p in paths:
             kb.add(Path(p))
-        compiled = kb.compile(_Env(self, self.now, validating=True))
+        compiled = kb.compile(SearchEnv(self.services, self.now, validating=True))
         self.knowledge_warnings += kb.warnings
         # Per sourcetype ("*" for the others), what search-time knowledge defines: SQL executors
         # translate these definitions.
@@ -321,13 +347,6 @@ class Engine:
             eval_functions=eval_function_infos(self.eval_functions),
             stats_functions=stats_function_infos(), events=len(store), estimated=store.catalog_is_estimated)
 
-    def geoip_reader(self, span=None):
-        """The GeoIP database reader for iplocation (opened once); SplError when none is set."""
-        if self._geoip_reader is None:
-            from .commands.iplocation import open_geoip
-            self._geoip_reader = open_geoip(self.geoip, span)
-        return self._geoip_reader
-
     def define_macro(self, name: str, definition: str, args=()) -> None:
         """A macro as macros.conf defines one: `name` in a search expands to ``definition``;
         with ``args``, `name(a, b)` fills $a$ and $b$."""
@@ -358,8 +377,8 @@ class Engine:
             raise e.with_query(text) from None
         try:
             pipeline = parse(expanded)
-            commands = self.plan(pipeline, expanded, warnings)
-            env = _Env(self, self.now, expanded, validating=True)
+            commands = plan.build(pipeline, expanded, warnings)
+            env = SearchEnv(self.services, self.now, expanded, validating=True)
             for c in commands:
                 c.prepare(env)  # compiles expressions and search terms: fails here, not mid-run
         except SplError as e:
@@ -371,46 +390,6 @@ class Engine:
     def search(self, text: str) -> Result:
         return self.compile(text).run()
 
-    def env(self, now: float | None, text: str = "", *, validating: bool = False, warnings: list | None = None):
-        """What compiling and running a search see (registries, now, text, warnings)."""
-        return _Env(self, now, text, validating, warnings)
-
-    # -------------------------------------------------------------- planning
-    def plan(self, pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
-        commands = []
-        if not pipeline.starts_with_pipe:
-            end = text.rfind("|", 0, pipeline.commands[0].span.start) if pipeline.commands else len(text)
-            commands.append(SearchCommand.leading_search(pipeline.leading, Span(0, end)))
-        for i, args in enumerate(pipeline.commands):  # noqa: B007
-            cls = COMMANDS.get(args.name.lower())
-            if cls is None and args.name.lower() in NOT_YET:
-                commands.append(UnsupportedCommand(args.span, args.name.lower(), args.name_span))
-                continue
-            if cls is None:
-                raise unknown_command(args)
-            cmd = cls.from_args(args)
-            for option in args.items:
-                if isinstance(option, ast.Option) and option.name.lower() in cls.ignored_options \
-                        and warnings is not None:
-                    warnings.append(f"The '{option.name}' option of {cls.name} has no effect in spl_lite yet; "
-                                    "it was ignored.")
-            generating = cls.kind is Kind.GENERATING
-            if i == 0 and pipeline.starts_with_pipe and not generating:
-                if isinstance(cmd, EvalCommand):
-                    commands.append(MakeresultsCommand(args.span))  # as Splunk does for "| eval"
-                elif not isinstance(cmd, SearchCommand):
-                    raise SplError(f"This search must start with a generating command such as "
-                                   f"makeresults, not '{args.name}'.", command="SearchParser",
-                                   span=args.name_span,
-                                   hint="drop the leading '|' to search the loaded events")
-            elif generating and (i > 0 or not pipeline.starts_with_pipe) and not getattr(cmd, "appends", False):
-                raise SplError(f"'{args.name}' generates results, so it must be the first command "
-                               f"of the search, after a leading '|'.", command=args.name,
-                               span=args.name_span)
-            commands.append(cmd)
-        if commands and isinstance(commands[0], SearchCommand) and commands[0].leading:
-            commands[0] = dataclasses.replace(commands[0], fields=fields_needed(commands[1:]))
-        return commands
 
 
 def given_time(value) -> float | None:
@@ -422,12 +401,3 @@ def given_time(value) -> float | None:
         return epoch_seconds(n)
     return parse_iso(value) if isinstance(value, str) else None
 
-
-def unknown_command(args: ast.CommandArgs) -> SplError:
-    name = args.name.lower()
-    if name in NOT_YET:
-        return SplError(f"Command '{args.name}' is not supported yet in spl_lite.", command=name,
-                        span=args.name_span)
-    hint = did_you_mean(name, list(COMMANDS) + list(NOT_YET))
-    return SplError(f"Unknown search command '{args.name}'.", command="SearchParser",
-                    span=args.name_span or Span(0, 1), hint=hint)

@@ -15,6 +15,7 @@ from typing import Callable, ClassVar, Iterable, Iterator
 
 from ..errors import Span, SplError, did_you_mean
 from ..syntax import ast
+from ..runtime.context import RunContext
 from ..runtime.values import BODY, Event, copy_event
 
 
@@ -35,16 +36,6 @@ class Pipeline:
     commands: tuple
     starts_with_pipe: bool
     span: Span | None = field(default=None, compare=False, repr=False)
-
-
-class RunContext:
-    """What one run of a query shares between its commands."""
-
-    def __init__(self, engine, now: float, warnings: list[str]):
-        self.engine = engine
-        self.now = now
-        self.warnings = warnings
-        self.tabular = False  # set once a command has turned events into a table
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class DatamodelCommand(Command):
         return None
 
     def prepare(self, env):
-        models = env.engine.datamodels
+        models = env.services.datamodels
         if self.mode is None:
             rows = _describe(models, self.model, self.target_span)
             return lambda events, ctx: iter([dict(r) for r in rows])
@@ -70,7 +70,7 @@ def dataset_events(dataset, env, span, prefixed: bool):
     names = tuple(dataset.fields) + tuple(dataset.below)
 
     def run(events, ctx):
-        for ev in search.events(ctx.engine.store):
+        for ev in search.events(ctx.services.scan):
             if prefixed:
                 ev = copy_event(ev)
                 ev.update((k, v) for k, v in search.row(ev, names).items() if v is not None and k != "_time")
@@ -125,6 +125,6 @@ class FromCommand(Command):
 
     def prepare(self, env):
         if self.kind_of == "datamodel":
-            dataset = env.engine.datamodels.dataset(self.target, self.target_span, self.name)
+            dataset = env.services.datamodels.dataset(self.target, self.target_span, self.name)
             return dataset_events(dataset, env, self.span, prefixed=False)
         return InputlookupCommand(self.span, self.target, self.target_span).prepare(env)

@@ -3,7 +3,8 @@ its commands compiled as if they followed a pipe, run over the events the comman
 from __future__ import annotations
 
 from ..errors import Span, SplError
-from .base import Kind, RunContext
+from ..runtime.context import RunContext, SearchEnv
+from .base import Kind
 
 _PREFIX = "| makeresults | "
 
@@ -18,10 +19,10 @@ def compile_fragment(text: str, env, *, command: str, offset: int | None = None,
         text = text[:lead] + " " + text[lead + 1:]
     full = _PREFIX + text
     try:
-        commands = env.engine.plan(parse(full), full)[1:]
+        commands = env.services.plan(parse(full), full)[1:]
         if not commands:
             raise SplError(f"{command} needs at least one command inside its brackets.")
-        sub_env = env.engine.env(env.now_value(), full, validating=env.validating)
+        sub_env = SearchEnv(env.services, env.now_value(), full, validating=env.validating)
         for c in commands:
             if streaming_only and c.kind is not Kind.STREAMING:
                 raise SplError(f"{command} runs streaming commands (eval, rex, ...), not '{c.name}'.",
@@ -39,7 +40,7 @@ def compile_fragment(text: str, env, *, command: str, offset: int | None = None,
 def run_fragment(runners: list, events, ctx):
     """The fragment's output for these events, in a run of its own (a stats inside does not
     make the outer search a table)."""
-    sub = RunContext(ctx.engine, ctx.now, ctx.warnings)
+    sub = RunContext(ctx.services, ctx.now, ctx.warnings)
     out = iter(events)
     for runner in runners:
         out = runner(out, sub)

@@ -40,7 +40,7 @@ class IplocationCommand(Command):
     def prepare(self, env):
         if env.validating:
             return lambda events, ctx: events  # the database is looked for when the search runs
-        reader = env.engine.geoip_reader(self.span)
+        reader = env.services.geoip(self.span)
         get = field_getter(self.field)
         lang = self.lang
 

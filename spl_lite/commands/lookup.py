@@ -52,7 +52,7 @@ class LookupCommand(Command):
 
     def prepare(self, env):
         # A missing file is the data's problem, not the search's: it is reported when the search runs.
-        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span,
+        path = lookup_path(env.services.lookups_dir, self.table, command=self.name, span=self.table_span,
                            must_exist=not env.validating)
         if not path.is_file():
             return lambda events, ctx: events
@@ -121,7 +121,7 @@ class InputlookupCommand(Command):
         return self.append
 
     def prepare(self, env):
-        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span,
+        path = lookup_path(env.services.lookups_dir, self.table, command=self.name, span=self.table_span,
                            must_exist=not env.validating)
         test, _ = compile_search(self.where, env, command=self.name)
 
@@ -172,7 +172,7 @@ class OutputlookupCommand(Command):
                    opts.get("override_if_empty", True), opts.get("max", 0))
 
     def prepare(self, env):
-        path = lookup_path(env.engine.lookups_dir, self.table, command=self.name, span=self.table_span,
+        path = lookup_path(env.services.lookups_dir, self.table, command=self.name, span=self.table_span,
                            must_exist=False)
 
         def run(events, ctx):

@@ -16,7 +16,7 @@ def resolve_subsearches(terms, env):
     from .subsearch import run_subsearch, subsearch_terms
     if isinstance(terms, ast.Subsearch):
         if env.validating:
-            env.executor.validate_subsearch(terms.pipeline, env)
+            env.services.validate_subsearch(terms.pipeline, env)
             return terms
         return subsearch_terms(run_subsearch(terms, env))
     if isinstance(terms, (ast.And, ast.Or)):
@@ -24,7 +24,7 @@ def resolve_subsearches(terms, env):
     if isinstance(terms, ast.Not):
         return ast.Not(resolve_subsearches(terms.term, env), terms.span)
     if isinstance(terms, ast.FieldSubsearch) and env.validating:
-        env.executor.validate_subsearch(terms.subsearch.pipeline, env)
+        env.services.validate_subsearch(terms.subsearch.pipeline, env)
     return terms
 
 
@@ -65,7 +65,7 @@ class SearchCommand(Command):
                                   lambda node: compile_search(node, env, leading=True)[0], self.fields)
 
             def generate(events, ctx):
-                return ctx.engine.store.scan(request)
+                return ctx.services.scan(request)
             return generate
 
         def run(events, ctx):

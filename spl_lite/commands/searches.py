@@ -36,7 +36,7 @@ class MultisearchCommand(Command):
 
     def prepare(self, env):
         for sub in self.searches:  # each must be a streaming search: checked now, as Splunk does
-            for c in env.engine.plan(sub.pipeline, env.text):
+            for c in env.services.plan(sub.pipeline, env.text):
                 if c.kind in (Kind.TRANSFORMING, Kind.DATASET):
                     raise SplError(f"multisearch runs streaming searches only, not '{c.name}'.", command=self.name,
                                    span=c.span)
@@ -44,7 +44,7 @@ class MultisearchCommand(Command):
         def run(events, ctx):
             rows = []
             for sub in self.searches:
-                rows += env.executor.run_subsearch(sub.pipeline, env, limits.current().dataset_rows, float("inf"))
+                rows += env.services.run_subsearch(sub.pipeline, env, limits.current().dataset_rows, float("inf"))
             rows.sort(key=lambda r: -(float(get_field(r, "_time") or 0)))
             return iter(rows)
         return run
@@ -82,7 +82,7 @@ class MapCommand(Command):
         # A search that cannot compile with its tokens filled in is reported now.
         sample = fill_tokens(self.template, lambda name: "0")  # 0 reads as a value, a time and a number alike
         try:
-            env.engine.compile(sample)
+            env.services.check_search(sample)
         except SplError as e:
             raise SplError(f"The search of map does not compile: {e.message}", command=self.name,
                            span=self.span, hint=e.hint) from None
@@ -98,5 +98,5 @@ class MapCommand(Command):
                     v = i + 1 if name == "_serial_id" else get_field(ev, name)
                     return "" if v is None else to_string(v[0] if isinstance(v, list) else v)
                 # Each value stays one value, quoted or escaped where it stands: data never runs as SPL.
-                yield from env.engine.compile(fill_tokens(self.template, value_of, span=self.span)).run().rows
+                yield from env.services.search_rows(fill_tokens(self.template, value_of, span=self.span))
         return run

@@ -84,7 +84,7 @@ NOTHING = ast.Not(ast.Keyword("*"))  # what `NOT ( )` means: no event matches
 def run_subsearch(node: ast.Subsearch, env, maxout: int | None = None) -> list[dict]:
     """The subsearch's rows, cut at maxout ([subsearch] maxout unless given) and maxtime."""
     lim = limits.current()
-    return env.executor.run_subsearch(node.pipeline, env, maxout or lim.subsearch_maxout, lim.subsearch_maxtime)
+    return env.services.run_subsearch(node.pipeline, env, maxout or lim.subsearch_maxout, lim.subsearch_maxtime)
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ class SubsearchCommand(Command):
         return None
 
     def prepare(self, env):
-        env.executor.validate_subsearch(self.subsearch.pipeline, env)
+        env.services.validate_subsearch(self.subsearch.pipeline, env)
         return self.runner(env, dict(self.opts))
 
     def runner(self, env, opts: dict):

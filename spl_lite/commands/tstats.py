@@ -94,11 +94,11 @@ class TstatsCommand(Command):
         def run(events, ctx):
             if search is not None:
                 fields = names if names is not None else search.all_fields()
-                rows = (search.row(ev, fields) for ev in search.events(ctx.engine.store))
+                rows = (search.row(ev, fields) for ev in search.events(ctx.services.scan))
             else:
                 fields = names if names is not None else INDEXED
                 rows = ({**{n: get_field(ev, n) if n in INDEXED else None for n in fields},
-                         "_time": get_field(ev, "_time")} for ev in ctx.engine.store.scan(everything))
+                         "_time": get_field(ev, "_time")} for ev in ctx.services.scan(everything))
             rows = filter(where_test, rows)  # the scan kept the WHERE clause's time range
             if binned is not None:
                 rows = binned(rows, ctx)
@@ -114,7 +114,7 @@ class TstatsCommand(Command):
         """The dataset searched and the WHERE terms left once a nodename= term has chosen a child."""
         if self.datamodel is None:
             return None, self.where
-        models = env.engine.datamodels
+        models = env.services.datamodels
         dataset = models.dataset(self.datamodel, self.from_span)
         terms = self.where.terms if isinstance(self.where, ast.And) else (self.where,) if self.where else ()
         node = next((t for t in terms if isinstance(t, ast.FieldMatch) and t.field.lower() == "nodename"

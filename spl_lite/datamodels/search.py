@@ -29,9 +29,10 @@ class DatasetSearch:
         self.below = {lineage: _compile_steps(extra, dataset, env, span)
                       for _, lineage, extra in dataset.below.values()}
 
-    def events(self, store):
-        """The dataset's events, each with the model's calculations applied."""
-        for ev in store.scan(self.request):
+    def events(self, scan):
+        """The dataset's events (``scan``: the run's services.scan), each with the model's
+        calculations applied."""
+        for ev in scan(self.request):
             ev = through(ev, self.steps)
             if ev is not None:
                 yield ev
@@ -103,7 +104,7 @@ def _compile_steps(steps, dataset: Dataset, env, span) -> list:
     for step in steps:
         try:
             if isinstance(step, Constraint):
-                terms = parse(expand(step.search, env.engine.macros)).leading
+                terms = parse(expand(step.search, env.services.macros)).leading
                 test, _ = compile_search(terms, env, command="tstats", leading=True)
                 out.append(("search", test, terms, _reads(terms)))
             elif isinstance(step, Calculation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from .. import limits
-from ..commands import RunContext
+from ..runtime.context import RunContext, SearchEnv
 from ..errors import SplError
 from ..result import Result, field_warnings
 
@@ -21,8 +21,8 @@ class MemoryExecutor:
         engine = self.engine
         now = engine.now if engine.now is not None else int(time.time())
         warnings = list(query.warnings)
-        ctx = RunContext(engine, now, warnings)
-        env = engine.env(now, query.expanded, warnings=warnings)
+        ctx = RunContext(engine.services, now, warnings)
+        env = SearchEnv(engine.services, now, query.expanded, warnings=warnings)
         try:
             with limits.search_memory():  # what the search takes is measured from here
                 return self._run(query, ctx, env, warnings, timing)
@@ -53,13 +53,13 @@ class MemoryExecutor:
     def validate_subsearch(self, pipeline, env) -> None:
         """At compile time, check a subsearch's commands (it runs with the search)."""
         if env.validating:
-            for c in self.engine.plan(pipeline, env.text):
+            for c in env.services.plan(pipeline, env.text):
                 c.prepare(env)
 
     def run_subsearch(self, pipeline, env, maxout: int, maxtime: float) -> list[dict]:
         """A subsearch's results, cut at ``maxout`` rows or after ``maxtime`` seconds, with a warning."""
-        commands = self.engine.plan(pipeline, env.text)
-        ctx = RunContext(self.engine, env.now_value(), env.warnings)
+        commands = env.services.plan(pipeline, env.text)
+        ctx = RunContext(env.services, env.now_value(), env.warnings)
         stream = iter(())
         for c in commands:
             stream = c.prepare(env)(stream, ctx)

@@ -183,7 +183,7 @@ def _lookup(env, nodes, args, compiler):
         from ..errors import SplError
         raise SplError("lookup() takes the lookup table's name as a quoted string.", command=compiler.command,
                        span=table_node.span)
-    path = lookup_path(env.engine.lookups_dir, table_node.value, command=compiler.command, span=table_node.span,
+    path = lookup_path(env.services.lookups_dir, table_node.value, command=compiler.command, span=table_node.span,
                        must_exist=not env.validating)
     cache: dict = {}
 

@@ -84,7 +84,7 @@ class _Compiler:
     def _Subsearch(self, node):
         # where [ subsearch ]: its text (the format of its results) is pasted as an expression.
         if self.env.validating:
-            self.env.executor.validate_subsearch(node.pipeline, self.env)
+            self.env.services.validate_subsearch(node.pipeline, self.env)
             return lambda ev: True
         from ..commands.subsearch import run_subsearch, subsearch_text
         from ..syntax.parser import parse_expression

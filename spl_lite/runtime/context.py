@@ -1,0 +1,69 @@
+"""What a search sees while it is compiled and run: never the Engine, only the few things a
+command may ask of whatever runs it (the `Services`), the search's notion of now, its text and
+its warnings. An executor provides the services it can; one it cannot is refused with a caret."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Services(Protocol):
+    """The capabilities a search may use, as a search head offers them to its commands."""
+
+    eval_functions: Mapping[str, Any]
+    macros: Mapping[str, Any]
+    lookups_dir: Path
+    datamodels: Any
+
+    def scan(self, request: Any) -> Iterable[dict]:
+        """The stored events a leading search asks for (store.memory.ScanRequest), newest first."""
+
+    def geoip(self, span: Any = None) -> Any:
+        """The GeoIP database reader (opened once); SplError when there is none."""
+
+    def plan(self, pipeline: Any, text: str) -> list:
+        """A parsed pipeline's command nodes (a subsearch's, a fragment's)."""
+
+    def check_search(self, text: str) -> None:
+        """Compile a whole search (map's template), raising SplError where it fails."""
+
+    def search_rows(self, text: str) -> list[dict]:
+        """Compile and run a whole search (one of map's)."""
+
+    def validate_subsearch(self, pipeline: Any, env: SearchEnv) -> None:
+        """At compile time, check a subsearch's commands, or refuse it on this executor."""
+
+    def run_subsearch(self, pipeline: Any, env: SearchEnv, maxout: int, maxtime: float) -> list[dict]:
+        """A subsearch's results, cut at ``maxout`` rows or after ``maxtime`` seconds."""
+
+
+class SearchEnv:
+    """What compiling sees: the services, the search's notion of now, the query text, and
+    whether this is the validation at compile time (subsearches are checked, not run)."""
+
+    def __init__(self, services: Services, now: float | None, text: str = "", validating: bool = False,
+                 warnings: list[str] | None = None):
+        self.services = services
+        self._now = now
+        self.text = text
+        self.validating = validating
+        self.warnings: list[str] = warnings if warnings is not None else []
+
+    @property
+    def eval_functions(self) -> Mapping[str, Any]:
+        return self.services.eval_functions
+
+    def now_value(self) -> float:
+        return self._now if self._now is not None else int(time.time())
+
+
+class RunContext:
+    """What one run of a query shares between its commands."""
+
+    def __init__(self, services: Services, now: float, warnings: list[str]):
+        self.services = services
+        self.now = now
+        self.warnings = warnings
+        self.tabular = False  # set once a command has turned events into a table
