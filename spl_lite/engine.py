@@ -56,8 +56,8 @@ class _Services:
     def datamodels(self) -> DataModels:
         return self._engine.datamodels
 
-    def scan(self, request):
-        return self._engine.store.scan(request)
+    def scan(self, request, columnar: bool = True):
+        return self._engine.store.scan(request, columnar)
 
     def geoip(self, span=None):
         engine = self._engine
@@ -181,7 +181,8 @@ class Engine:
         where searches run, "memory" (the reference), "duckdb" or "spark" (pip install
         'spl-lite[duckdb]' or '[spark]'); ``engine_options``: {"spark_master": URL} or
         {"spark_remote": "sc://host:port"} for a Spark cluster (default: a local session);
-        ``datamodels``: files or directories of data models in Splunk's JSON format, added to the
+        {"columnar": False} runs every command event by event in memory (slower; the reference
+        the column paths are tested against); ``datamodels``: files or directories of data models in Splunk's JSON format, added to the
         bundled CIM models (one of the same name replaces it)."""
         self._lock = threading.RLock()
         self.limits = _limits(limits)
@@ -196,7 +197,12 @@ class Engine:
             self._setup(addons, now, lookups_dir, knowledge, macros, geoip, dedup_events)
             self.datamodels = DataModels(datamodels)
             self.knowledge_warnings += self.datamodels.warnings
-        if engine != "memory":
+        if engine == "memory":
+            columnar = engine_options.get("columnar", True)
+            if not isinstance(columnar, bool):
+                raise TypeError(f"engine_options' columnar takes True or False, not {columnar!r}")
+            self.executor = MemoryExecutor(self, columnar=columnar)
+        else:
             from .sql import SqlExecutor
             self.executor = SqlExecutor(self, engine, engine_options)
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spl_lite
-import spl_lite.engine as engine_module
+import spl_lite.plan as plan_module
 from spl_lite.syntax.parser import parse
 
 TOKENS = ["index=main", "a=1", "b=*", "NOT", "OR", "(", ")", "|", "stats", "count", "by", "a", "eval",
@@ -141,16 +141,16 @@ PROJECTION_RUNS = Counter()
 def test_projection_never_changes_an_answer(query, evs):
     e = engine_with(evs)
     calls = []
-    real = engine_module.fields_needed
+    real = plan_module.fields_needed
 
     def spy(commands):
         calls.append(real(commands))
         return calls[-1]
     # Patched for this example only: with every field (None) against the projection the
     # leading search computes.
-    with mock.patch.object(engine_module, "fields_needed", spy):
+    with mock.patch.object(plan_module, "fields_needed", spy):
         projected = e.search(query).rows
-    with mock.patch.object(engine_module, "fields_needed", lambda commands: None):
+    with mock.patch.object(plan_module, "fields_needed", lambda commands: None):
         everything = e.search(query).rows
     assert everything == projected
     PROJECTION_RUNS[query] += bool(evs) and calls[0] is not None
@@ -214,9 +214,8 @@ COLUMN_QUERIES = [
 @given(evs=events)
 def test_columns_never_change_an_answer(query, evs):
     """The commands' column paths against their event-by-event code, on any events."""
-    from spl_lite.store import columns
     e = engine_with(evs)
     with_columns = e.search(query).rows
-    with mock.patch.object(columns, "ENABLED", False):
+    with mock.patch.object(e.executor, "columnar", False):  # the executor's reference path
         by_event = e.search(query).rows
     assert with_columns == by_event

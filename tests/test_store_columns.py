@@ -8,7 +8,6 @@ from unittest import mock
 import pytest
 
 import spl_lite
-from spl_lite.store import columns
 
 EVENTS = [
     {"_time": 1, "eventName": "A", "userIdentity.userName": "dotted-top", "a": {"b.c": "y"}},
@@ -56,7 +55,7 @@ def engine():
 @pytest.mark.parametrize("query", QUERIES)
 def test_columns_equal_the_event_by_event_answer(engine, query):
     with_columns = engine.search(query).rows
-    with mock.patch.object(columns, "ENABLED", False):
+    with mock.patch.object(engine.executor, "columnar", False):  # the executor's reference path
         by_event = engine.search(query).rows
     assert with_columns == by_event
 
@@ -77,7 +76,7 @@ def test_a_search_that_keeps_few_events_reads_their_fields_only():
     search = "eventName=Rare | stats count by requestID, tags{} | sort requestID, tags{}"
     rows = e.search(search).rows
     assert e.store.cached_column("requestID") is None and e.store.cached_column("tags{}") is None
-    with mock.patch.object(columns, "ENABLED", False):
+    with mock.patch.object(e.executor, "columnar", False):  # the executor's reference path
         assert rows == e.search(search).rows
     assert len(rows) == 17 and sum(r["count"] for r in rows) == 20  # 10 events, 2 tags each
     e.search("index=main | stats count by requestID")  # most events: the column is made
@@ -133,7 +132,7 @@ def sample():
 def test_the_benchmark_hunts_give_the_event_by_event_answer(sample, hunt):
     """The hunts the README's performance table times, on the sample data, columns on and off."""
     with_columns = sample.search(hunt["spl"]).rows
-    with mock.patch.object(columns, "ENABLED", False):
+    with mock.patch.object(sample.executor, "columnar", False):  # the executor's reference path
         by_event = sample.search(hunt["spl"]).rows
     assert with_columns == by_event
     # The sample has no arn with 1,000 events, nor 203.0.113.7 or .45: those hunts find nothing here.
@@ -176,7 +175,7 @@ def test_spath_a_column_at_a_time_gives_the_event_by_event_answer(query):
     real = spath.spath_selection
     with mock.patch.object(spath, "spath_selection", lambda *a: taken.append(real(*a)) or taken[-1]):
         with_columns = e.search(query).rows
-    with mock.patch.object(columns, "ENABLED", False):
+    with mock.patch.object(e.executor, "columnar", False):  # the executor's reference path
         by_event = e.search(query).rows
     assert with_columns == by_event
     # By columns, except where a null would hide the events' own eventName.
@@ -216,7 +215,26 @@ def test_numbers_that_are_one_value_are_one_group_a_column_at_a_time(query):
     e = spl_lite.Engine(now=1, addons=False)
     e.add_events([{"v": v, "_time": 100} for v in ("+5", "5.", "5")], sourcetype="json")
     by_columns = e.search(query).rows
-    with mock.patch.object(columns, "ENABLED", False):
+    with mock.patch.object(e.executor, "columnar", False):  # the executor's reference path
         by_events = e.search(query).rows
     assert by_columns == by_events
     assert len(by_columns) == 1
+
+
+def test_the_event_path_is_an_executor_option_and_reads_no_column():
+    # Issue 19: no module-global switch; the memory executor hands commands a Selection (so
+    # they read columns) only when it runs them a column at a time.
+    from spl_lite.store.selection import Selection
+    search = "index=main | eval n=len('userIdentity.type') | where n>1 | stats count by readOnly, n | sort n"
+    by_columns = spl_lite.Engine(addons=False)
+    by_columns.add_events(EVENTS)
+    by_events = spl_lite.Engine(addons=False, engine_options={"columnar": False})
+    by_events.add_events(EVENTS)
+    with mock.patch.object(Selection, "columns", side_effect=AssertionError("a column was read")):
+        rows = by_events.search(search).rows
+    read, columns_of = [], Selection.columns
+    with mock.patch.object(Selection, "columns", lambda self, *a: read.append(a) or columns_of(self, *a)):
+        assert by_columns.search(search).rows == rows == [{"readOnly": "true", "n": 7, "count": 1}]
+    assert read  # the same search, a column at a time
+    with pytest.raises(TypeError, match="engine_options' columnar takes True or False, not 'no'"):
+        spl_lite.Engine(engine_options={"columnar": "no"})

@@ -70,7 +70,7 @@ def dataset_events(dataset, env, span, prefixed: bool):
     names = tuple(dataset.fields) + tuple(dataset.below)
 
     def run(events, ctx):
-        for ev in search.events(ctx.services.scan):
+        for ev in search.events(ctx.scan):
             if prefixed:
                 ev = copy_event(ev)
                 ev.update((k, v) for k, v in search.row(ev, names).items() if v is not None and k != "_time")

@@ -40,7 +40,7 @@ def compile_fragment(text: str, env, *, command: str, offset: int | None = None,
 def run_fragment(runners: list, events, ctx):
     """The fragment's output for these events, in a run of its own (a stats inside does not
     make the outer search a table)."""
-    sub = RunContext(ctx.services, ctx.now, ctx.warnings)
+    sub = RunContext(ctx.services, ctx.now, ctx.warnings, ctx.columnar)
     out = iter(events)
     for runner in runners:
         out = runner(out, sub)

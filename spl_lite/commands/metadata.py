@@ -53,7 +53,7 @@ class MetadataCommand(Command):
         def run(events, ctx):
             ctx.tabular = True
             seen: dict = {}
-            for ev in ctx.services.scan(request):
+            for ev in ctx.scan(request):
                 key, t = get_field(ev, field), to_number(get_field(ev, "_time"))
                 row = seen.setdefault(key, {"firstTime": t, "lastTime": t, "totalCount": 0})
                 row["totalCount"] += 1

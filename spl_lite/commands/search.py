@@ -65,7 +65,7 @@ class SearchCommand(Command):
                                   lambda node: compile_search(node, env, leading=True)[0], self.fields)
 
             def generate(events, ctx):
-                return ctx.services.scan(request)
+                return ctx.scan(request)
             return generate
 
         def run(events, ctx):

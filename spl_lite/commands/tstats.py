@@ -94,11 +94,11 @@ class TstatsCommand(Command):
         def run(events, ctx):
             if search is not None:
                 fields = names if names is not None else search.all_fields()
-                rows = (search.row(ev, fields) for ev in search.events(ctx.services.scan))
+                rows = (search.row(ev, fields) for ev in search.events(ctx.scan))
             else:
                 fields = names if names is not None else INDEXED
                 rows = ({**{n: get_field(ev, n) if n in INDEXED else None for n in fields},
-                         "_time": get_field(ev, "_time")} for ev in ctx.services.scan(everything))
+                         "_time": get_field(ev, "_time")} for ev in ctx.scan(everything))
             rows = filter(where_test, rows)  # the scan kept the WHERE clause's time range
             if binned is not None:
                 rows = binned(rows, ctx)

@@ -30,7 +30,7 @@ class DatasetSearch:
                       for _, lineage, extra in dataset.below.values()}
 
     def events(self, scan):
-        """The dataset's events (``scan``: the run's services.scan), each with the model's
+        """The dataset's events (``scan``: the run context's scan), each with the model's
         calculations applied."""
         for ev in scan(self.request):
             ev = through(ev, self.steps)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..store import columns
 from ..store.columns import Column, Encoder, columnable, group_keys
 from ..store.prefilter import mentions_subsearch
 from ..store.selection import Selection
@@ -19,7 +18,8 @@ from ..syntax import ast
 
 
 def selection(events) -> Selection | None:
-    return events if type(events) is Selection and columns.ENABLED else None
+    # The executor hands commands a Selection only when it runs them a column at a time.
+    return events if type(events) is Selection else None
 
 
 def plain_columns(sel: Selection, names) -> dict | None:

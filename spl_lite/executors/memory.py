@@ -13,15 +13,18 @@ from ..result import Result, field_warnings
 class MemoryExecutor:
     name = "memory"
 
-    def __init__(self, engine):
+    def __init__(self, engine, columnar: bool = True):
+        """``columnar``: commands work a column at a time where they can (False: event by
+        event everywhere, the reference the column paths are tested against)."""
         self.engine = engine
+        self.columnar = columnar
 
     def run(self, query, timing: bool = False) -> Result:
         """A query's result; with ``timing``, Result.timings holds each command's own time."""
         engine = self.engine
         now = engine.now if engine.now is not None else int(time.time())
         warnings = list(query.warnings)
-        ctx = RunContext(engine.services, now, warnings)
+        ctx = RunContext(engine.services, now, warnings, self.columnar)
         env = SearchEnv(engine.services, now, query.expanded, warnings=warnings)
         try:
             with limits.search_memory():  # what the search takes is measured from here
@@ -59,7 +62,7 @@ class MemoryExecutor:
     def run_subsearch(self, pipeline, env, maxout: int, maxtime: float) -> list[dict]:
         """A subsearch's results, cut at ``maxout`` rows or after ``maxtime`` seconds, with a warning."""
         commands = env.services.plan(pipeline, env.text)
-        ctx = RunContext(env.services, env.now_value(), env.warnings)
+        ctx = RunContext(env.services, env.now_value(), env.warnings, self.columnar)
         stream = iter(())
         for c in commands:
             stream = c.prepare(env)(stream, ctx)

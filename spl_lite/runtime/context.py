@@ -17,8 +17,9 @@ class Services(Protocol):
     lookups_dir: Path
     datamodels: Any
 
-    def scan(self, request: Any) -> Iterable[dict]:
-        """The stored events a leading search asks for (store.memory.ScanRequest), newest first."""
+    def scan(self, request: Any, columnar: bool = True) -> Iterable[dict]:
+        """The stored events a leading search asks for (store.memory.ScanRequest), newest first;
+        ``columnar``: as a Selection whose columns commands read, else event by event."""
 
     def geoip(self, span: Any = None) -> Any:
         """The GeoIP database reader (opened once); SplError when there is none."""
@@ -62,8 +63,16 @@ class SearchEnv:
 class RunContext:
     """What one run of a query shares between its commands."""
 
-    def __init__(self, services: Services, now: float, warnings: list[str]):
+    def __init__(self, services: Services, now: float, warnings: list[str], columnar: bool = True):
         self.services = services
         self.now = now
         self.warnings = warnings
         self.tabular = False  # set once a command has turned events into a table
+        # The executor's choice: hand commands the store's Selection (they work a column at a
+        # time) or events one by one (every command's event-by-event code: the reference the
+        # column paths are tested against).
+        self.columnar = columnar
+
+    def scan(self, request: Any) -> Iterable[dict]:
+        """The stored events a leading search asks for, newest first, as this run takes them."""
+        return self.services.scan(request, columnar=self.columnar)

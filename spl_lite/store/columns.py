@@ -15,9 +15,6 @@ import numpy as np
 NULL = -1
 # Fields every event has from its origin (the file it came from), not from its text.
 STORE_METADATA = ("index", "sourcetype", "source", "host")
-# Commands and the leading search use columns when True; tests turn it off to compare the
-# column answers with the event-by-event ones.
-ENABLED = True
 NOT_COLUMNS = frozenset(("_raw", "_time", "date_second", "date_minute", "date_hour", "date_mday", "date_month",
                          "date_wday", "date_year", "date_zone"))
 _NULLS = array("i", [NULL]) * 4096

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -281,8 +281,9 @@ class EventStore(WorkerParts, FieldNames):
         return {"_time": self.time_of(p), RAW: raw, BODY: parse_raw(raw), ORIGIN: self._origins[self._origin[p]]}
 
     # -------------------------------------------------------------- scanning
-    def scan(self, request: ScanRequest) -> Selection:
-        """The events in the time range that match the terms, newest first."""
+    def scan(self, request: ScanRequest, columnar: bool = True) -> Selection | Iterator[dict]:
+        """The events in the time range that match the terms, newest first: a Selection, or
+        without ``columnar`` those events one by one, found without the columns."""
         self._ensure_sorted()
         lo, hi = 0, self._n
         tr = request.time_range
@@ -290,8 +291,9 @@ class EventStore(WorkerParts, FieldNames):
             lo = int(np.searchsorted(self._neg_key, -tr.latest, side="right"))
         if tr.earliest is not None:
             hi = int(np.searchsorted(self._neg_key, -tr.earliest, side="right"))
-        positions = search_columns.select(self, request, lo, max(lo, hi))
-        return Selection(self, positions, request.fields, everything=len(positions) == self._n)
+        positions = search_columns.select(self, request, lo, max(lo, hi), columnar)
+        selection = Selection(self, positions, request.fields, everything=len(positions) == self._n)
+        return selection if columnar else iter(selection)
 
     # -------------------------------------------------------------- columns
     def origin_codes(self) -> np.ndarray:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..runtime.search_terms import TIME_MODIFIERS, matches_every_event
-from . import columns
 from .prefilter import find_any_case
 from .columns import columnable
 from ..syntax import ast
@@ -62,12 +61,13 @@ def _mask(node, columns: dict, compile, lo: int, hi: int):
     return table[col.codes[lo:hi] + 1]
 
 
-def select(store, request, lo: int, hi: int) -> np.ndarray:
-    """Store positions (ascending: newest first) of the events in [lo, hi) matching the terms."""
+def select(store, request, lo: int, hi: int, columnar: bool = True) -> np.ndarray:
+    """Store positions (ascending: newest first) of the events in [lo, hi) matching the terms;
+    without ``columnar`` every term is tested event by event."""
     cheap, costly, rest = [], [], []
     for t in conjuncts(request.terms):
         names: set = set()
-        if not columns.ENABLED or not _fields(t, names) or not all(columnable(n) for n in names):
+        if not columnar or not _fields(t, names) or not all(columnable(n) for n in names):
             rest.append(t)
             continue
         cols = {n: store.cheap_column(n) for n in names}
