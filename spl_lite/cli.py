@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("spl", help="the search")
     s.add_argument("--dialect", choices=DIALECTS, default="duckdb")
     common(s)
+    x = sub.add_parser("explain", help="print the plan of a search: what goes into the scan, each command's path")
+    x.add_argument("spl", help="the search")
+    common(x)
     ingest_cli.add_parser(sub)
     return p
 
@@ -249,6 +252,8 @@ def _main(argv: list[str] | None) -> int:
         args = parser.parse_args(["repl", *(argv or [])])
     if args.command == "sql":
         return _print_sql(args)
+    if args.command == "explain":
+        return _print_plan(args)
     if args.command == "ingest":
         return ingest_cli.run(args, Progress(), report_problems)
     try:
@@ -298,6 +303,17 @@ def _print_sql(args) -> int:
     from .sql import to_sql
     try:
         print(to_sql(engine.compile(args.spl), args.dialect))
+    except SplError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_plan(args) -> int:
+    """spl-lite explain: the search compiled for the chosen engine; nothing is loaded or run."""
+    engine = make_engine(args)
+    try:
+        print(engine.compile(args.spl).explain())
     except SplError as e:
         print(e, file=sys.stderr)
         return 1

@@ -15,12 +15,12 @@ from .catalog import Catalog, command_infos, eval_function_infos, lookup_files, 
 from .commands.search import SearchCommand
 from . import arguments, limits as limits_module, plan
 from .errors import Span, SplError
-from .executors import MemoryExecutor
+from .executors import Executor, MemoryExecutor
 from .functions import EVAL_FUNCTIONS
 from .result import Result
 from .store import EventStore, load_paths, make_event
 from .runtime.context import SearchEnv
-from .runtime.timeutil import parse_iso
+from .runtime.timeutil import parse_iso, strftime
 from .runtime.values import to_number
 from .store.loader import LoadReport
 from .store.records import Origins, epoch_seconds
@@ -147,6 +147,27 @@ class Query:
         # The add-on's fields are made from their inputs; one that reads itself (errorCode) is both.
         return frozenset((wanted - defined) | inputs)
 
+    def explain(self) -> str:
+        """The plan: what was pushed into the scan of the stored events (terms, fields, the
+        text every event must hold, the time range, the fields parsed at load), then each
+        command and the path it takes on this engine's executor."""
+        lines = [f"Search: {' '.join(self.expanded.split())}"]
+        first = self.commands[0] if self.commands else None
+        if isinstance(first, SearchCommand) and first.leading:
+            earliest, latest = self.time_range()
+            fields = first.fields
+            wanted = self.required_text()
+            load = self.load_fields()
+            lines += ["Pushed into the scan:",
+                      f"  terms: {self.command_text(first) or '*'}",
+                      f"  time range: {_epoch_text(earliest)} to {_epoch_text(latest)}",
+                      f"  fields the rest reads: {'all' if fields is None else ', '.join(sorted(fields)) or 'none'}",
+                      f"  text every event holds: {', '.join(w.decode(errors='replace') for w in wanted) or 'none'}",
+                      f"  fields parsed at load (spl-lite query): "
+                      f"{'all' if load is None else ', '.join(sorted(load)) or 'none'}"]
+        lines += self.engine.executor.explain(self)
+        return "\n".join(lines)
+
     def command_text(self, command) -> str:
         span = command.span
         text = self.expanded[span.start:span.end].strip() if span else command.name
@@ -208,7 +229,7 @@ class Engine:
 
     def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
         self.services = _Services(self)
-        self.executor = MemoryExecutor(self)
+        self.executor: Executor = MemoryExecutor(self)
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
@@ -273,14 +294,15 @@ class Engine:
         dataset = read_dataset(Path(path)) if Path(path).is_dir() else None
         if dataset is not None:
             return self._attach(Path(path), dataset)
-        if getattr(self.executor, "dataset", None) is not None:
+        if self.executor.dataset is not None:
             raise SplError("An engine searches one ingested dataset, and no events loaded besides it.")
-        wanted = only_for.required_text() if only_for is not None and self.executor.name == "memory" else None
+        prune = only_for if only_for is not None and self.executor.prunes_load else None
+        wanted = prune.required_text() if prune is not None else None
         if wanted:
             self.store.partial = True  # "no event has field x" would not be known any more
-        if only_for is not None and self.executor.name == "memory":
+        if prune is not None:
             # The columns made at load are those the one search reads; any other is made on first use.
-            self.store.load_fields = only_for.load_fields()
+            self.store.load_fields = prune.load_fields()
         report = load_paths([path], self.store, sourcetype=sourcetype, index=index, host=host,
                             decorate=self._decorate, earliest=earliest, latest=latest,
                             seen_ids=self._seen_ids, seen_files=self._seen_files, progress=progress,
@@ -290,9 +312,6 @@ class Engine:
         return report
 
     def _attach(self, path: Path, dataset: dict) -> LoadReport:
-        if not hasattr(self.executor, "attach"):
-            raise SplError(f"{path} is a Parquet dataset made by spl-lite ingest: search it with --engine duckdb "
-                           "or --engine spark (Engine(engine=...)), which read it without loading it")
         self.executor.attach(path, dataset)
         report = LoadReport()
         report.events, report.files = dataset.get("events", 0), 1
@@ -396,6 +415,10 @@ class Engine:
     def search(self, text: str) -> Result:
         return self.compile(text).run()
 
+
+
+def _epoch_text(t: float | None) -> str:
+    return "any" if t is None else f"{strftime(t, '%Y-%m-%dT%H:%M:%SZ')} ({t:g})"
 
 
 def given_time(value) -> float | None:

@@ -169,3 +169,11 @@ def test_readme_repl_session(engine):
         if shown:
             assert result.to_table().splitlines() == shown[:-1]
             assert shown[-1].startswith(f"{len(result.rows)} results in")
+
+
+def test_readme_explain_example(capsys):
+    import shlex
+    block = README.split("    $ spl-lite explain ")[1].split("\n\n")[0]
+    command, *shown = block.splitlines()
+    assert main(["explain", *shlex.split(command)]) == 0
+    assert capsys.readouterr().out.splitlines() == [line[4:] for line in shown]

@@ -53,6 +53,11 @@ class Command:
     # write only sometimes (rex without a match, rename of a missing field, a lookup that finds
     # nothing): the event's own value then stays, so it must still be read from the store.
     always_writes: ClassVar[bool] = False
+    # What the command does when the memory executor hands it the store's Selection: "selection"
+    # (works a column at a time and hands one on), "table" (answers from the columns), or ""
+    # (reads events one by one). Shown by explain; each column path falls back to events where
+    # a value needs it (a multivalue field where it matters).
+    columns: ClassVar[str] = ""
     ignored_options: ClassVar[frozenset] = frozenset()  # accepted, so searches run, but without effect
 
     span: Span | None = field(default=None, compare=False, repr=False)

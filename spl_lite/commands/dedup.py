@@ -16,6 +16,7 @@ from .sort import resolve_keys, sort_events
 class DedupCommand(Command):
     """Keep the first N results (default 1) for each combination of the fields' values."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "dedup"
     kind: ClassVar[Kind] = Kind.STREAMING
     syntax: ClassVar[str] = ("dedup [<N>] <field> [<field>]... [keepevents=<bool>] [keepempty=<bool>] "

@@ -15,6 +15,7 @@ from .base import Command, Kind, writable
 class EvalCommand(Command):
     """Compute fields from eval expressions; later assignments see earlier ones."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "eval"
     kind: ClassVar[Kind] = Kind.STREAMING
     always_writes: ClassVar[bool] = True

@@ -18,6 +18,7 @@ from .base import Command, Kind, to_bool, to_int, to_text, writable
 class EventstatsCommand(Command):
     """Add aggregates over all events (per BY group) to every event, keeping the events."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "eventstats"
     kind: ClassVar[Kind] = Kind.DATASET
     syntax: ClassVar[str] = "eventstats <function>(<field>) [AS <name>] [, ...] [BY <field>...]"
@@ -81,6 +82,7 @@ def _time(ev) -> float | None:
 class StreamstatsCommand(Command):
     """Add running aggregates to each event, over the events so far (per BY group)."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "streamstats"
     kind: ClassVar[Kind] = Kind.STREAMING
     syntax: ClassVar[str] = ("streamstats [current=<bool>] [window=<N>] [time_window=<span>] [global=<bool>] "

@@ -29,6 +29,7 @@ def _count(cls, args, default=10):
 class HeadCommand(Command):
     """The first N results (default 10), or results while an expression is true."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "head"
     kind: ClassVar[Kind] = Kind.STREAMING
     syntax: ClassVar[str] = "head [<N>] [limit=<N>] [(<eval-expression>)] [null=<bool>] [keeplast=<bool>]"

@@ -77,6 +77,7 @@ def parse_sed(expr: str, span=None):
 class RexCommand(Command):
     """Extract fields from a field's text with a regex's named groups (?<name>...), or sed-edit it."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "rex"
     kind: ClassVar[Kind] = Kind.STREAMING
     syntax: ClassVar[str] = 'rex [field=<field>] [max_match=<N>] [mode=sed] "<regex>"'

@@ -47,6 +47,7 @@ def sort_events(events: list, keys) -> list:
 class SortCommand(Command):
     """Order results by fields: - for descending, num()/str()/ip() to force a comparison."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "sort"
     kind: ClassVar[Kind] = Kind.DATASET
     syntax: ClassVar[str] = "sort [<N>] [limit=<N>] [+|-]<field>|num(<f>)|str(<f>)|ip(<f>) [, ...] [desc]"

@@ -19,6 +19,7 @@ EXTRACTION_CUTOFF = 5000  # [spath] extraction_cutoff: auto-extraction reads thi
 class SpathCommand(Command):
     """Extract fields from JSON: every field, or the value at a path (a.b{0}.c) into a field."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "spath"
     kind: ClassVar[Kind] = Kind.STREAMING
     syntax: ClassVar[str] = "spath [input=<field>] [output=<field>] [path=]<path>"

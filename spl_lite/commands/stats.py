@@ -15,6 +15,7 @@ from ..executors.columnar_stats import stats_rows
 class StatsCommand(Command):
     """Aggregate events (count, dc, sum, avg, values, ...) into one row per BY group."""
 
+    columns: ClassVar[str] = "table"
     name: ClassVar[str] = "stats"
     kind: ClassVar[Kind] = Kind.TRANSFORMING
     makes_table: ClassVar[bool] = True

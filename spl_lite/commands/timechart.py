@@ -19,6 +19,7 @@ DEFAULT_BINS = 100  # the newer docs' default; 8.2's bnf says 300 (semantics.md 
 class TimechartCommand(Command):
     """Aggregate over time buckets: a row per bucket, a column per aggregate or BY value."""
 
+    columns: ClassVar[str] = "table"
     name: ClassVar[str] = "timechart"
     kind: ClassVar[Kind] = Kind.TRANSFORMING
     makes_table: ClassVar[bool] = True

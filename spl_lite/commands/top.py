@@ -17,6 +17,7 @@ from .base import Command, Kind, to_bool, to_int, to_text
 class TopCommand(Command):
     """The most common values of fields, with their count and percent (default 10)."""
 
+    columns: ClassVar[str] = "table"
     name: ClassVar[str] = "top"
     kind: ClassVar[Kind] = Kind.TRANSFORMING
     makes_table: ClassVar[bool] = True

@@ -14,6 +14,7 @@ from .base import Command, Kind
 class WhereCommand(Command):
     """Keep the results for which an eval expression is true (case-sensitive; null is false)."""
 
+    columns: ClassVar[str] = "selection"
     name: ClassVar[str] = "where"
     kind: ClassVar[Kind] = Kind.STREAMING
     syntax: ClassVar[str] = "where <eval-expression>"

@@ -2,6 +2,7 @@
 Splunk; others translate the same plan for an engine built for more data."""
 from __future__ import annotations
 
+from .base import Executor
 from .memory import MemoryExecutor
 
-__all__ = ["MemoryExecutor"]
+__all__ = ["Executor", "MemoryExecutor"]

@@ -12,6 +12,8 @@ from ..result import Result, field_warnings
 
 class MemoryExecutor:
     name = "memory"
+    prunes_load = True
+    dataset = None  # it searches loaded events only
 
     def __init__(self, engine, columnar: bool = True):
         """``columnar``: commands work a column at a time where they can (False: event by
@@ -52,6 +54,27 @@ class MemoryExecutor:
 
     def check(self, query) -> None:
         """Every plan runs here: this is the reference."""
+
+    def explain(self, query) -> list[str]:
+        """Each command with its kind and the path it takes here: the leading search's scan,
+        then columns while every command so far has handed on the store's Selection, then events."""
+        lines = [f"Runs in memory, {'a column at a time where a command can' if self.columnar else 'event by event'}:"]
+        selection = False
+        for i, c in enumerate(query.commands, 1):
+            if i == 1 and getattr(c, "leading", False):
+                path, selection = "scan: the terms tested a column at a time" if self.columnar else "scan", True
+            elif self.columnar and selection and c.columns:
+                path = "columns" if c.columns == "selection" else "columns, into a table"
+                selection = c.columns == "selection"
+            else:
+                path, selection = "events", False
+            kind = "generating" if i == 1 and getattr(c, "leading", False) else c.kind.value  # as Splunk names it
+            lines.append(f"  {i}. {query.command_text(c)}  [{kind}; {path}]")
+        return lines
+
+    def attach(self, path, info: dict) -> None:
+        raise SplError(f"{path} is a Parquet dataset made by spl-lite ingest: search it with --engine duckdb "
+                       "or --engine spark (Engine(engine=...)), which read it without loading it")
 
     def validate_subsearch(self, pipeline, env) -> None:
         """At compile time, check a subsearch's commands (it runs with the search)."""

@@ -27,6 +27,8 @@ def backend(dialect: str, options=None):
 class SqlExecutor:
     """Runs compiled searches on a SQL engine; what it cannot translate it refuses at compile time."""
 
+    prunes_load = False  # its tables hold every loaded event
+
     def __init__(self, engine, dialect: str = "duckdb", options=None):
         if dialect not in RUNNABLE:
             raise SplError(f"Searches run on {', '.join(RUNNABLE)}; {dialect} SQL can only be printed "
@@ -79,6 +81,11 @@ class SqlExecutor:
                                   f"({self.backend.regex_flavour}): {problem}",
                                   command=command.name, span=command.span,
                                   hint="run it with --engine memory").with_query(query.expanded) from None
+
+    def explain(self, query) -> list[str]:
+        """The one SQL query the search becomes, as it runs here."""
+        text = render(self.translate(query).sql, self.sql_dialect, pretty=True)
+        return [f"Runs as one {self.name} SQL query:", *("  " + line for line in text.splitlines())]
 
     def validate_subsearch(self, pipeline, env) -> None:
         raise Unsupported(f"A subsearch is not supported on {self.sql_dialect} yet.", command="search",
