@@ -77,7 +77,7 @@ def median_time(fn, repeat: int) -> float:
 # ------------------------------------------------------------------ stages (child processes)
 def stage_ingest(data: str, out: str) -> dict:
     import resource
-    from spl_lite.store.parquet import ingest
+    from spl_lite.ingest.parquet import ingest
     report = ingest([data], Path(out))
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return {"events": report.events, "bytes": report.bytes, "bad_lines": report.bad_lines, "workers_rss": workers}

@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        from .launch import leave_quietly
+        from .interrupt import leave_quietly
         return leave_quietly(130)
     except BrokenPipeError:
         # The reader went away (spl-lite ... | head): stop quietly, as other tools do.
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if "Query interrupted" in str(e):  # DuckDB's own word for Ctrl-C inside a statement
-            from .launch import leave_quietly
+            from .interrupt import leave_quietly
             return leave_quietly(130)
         if debug:
             raise

@@ -24,10 +24,11 @@ from .runtime.timeutil import parse_iso, strftime
 from .runtime.values import to_number
 from .store.loader import LoadReport
 from .store.records import Origins, epoch_seconds
-from .store.parquet import read_dataset
+from .store.dataset import read_dataset
 from .knowledge import PACKS, Knowledge, attach
 from .datamodels import BUNDLED as BUNDLED_MODELS, DataModels
-from .syntax.macros import Macro, expand, load_macros_conf, strip_comments
+from .syntax.macros import Macro, expand, strip_comments
+from .knowledge.conf import load_macros_conf
 from .syntax.parser import parse
 
 SAMPLE_DATA = Path(__file__).parent / "data" / "cloudtrail_sample.json.gz"
@@ -113,7 +114,7 @@ class Query:
         first = self.commands[0] if self.commands else None
         if not isinstance(first, SearchCommand) or not first.leading:
             return None, None
-        from .runtime.search_terms import compile_search
+        from .compiler.search_terms import compile_search
         now = self.engine.now if self.engine.now is not None else int(time.time())
         _, tr = compile_search(first.terms, SearchEnv(self.engine.services, now, self.expanded, validating=True), leading=True)
         return tr.earliest, tr.latest

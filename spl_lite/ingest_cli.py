@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from .errors import SplError
-from .store.parquet import ingest
+from .ingest.parquet import ingest
 
 
 def add_parser(sub) -> None:

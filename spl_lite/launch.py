@@ -7,6 +7,8 @@ import os
 import signal
 import sys
 
+from . import interrupt
+
 
 def _terminated(signum, frame):
     # SIGTERM unwinds like Ctrl-C, so what a command was writing (an ingest's dataset) is
@@ -34,29 +36,6 @@ def _unraisable(args) -> None:
     again.start()
 
 
-def _flush() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-
-
-_interrupted = False
-
-
-def leave_quietly(status: int) -> int:
-    """After an interruption: a second Ctrl-C while leaving ends the process at once, quietly."""
-    global _interrupted
-    _interrupted = True
-    signal.signal(signal.SIGINT, lambda *_: os._exit(status))
-    try:
-        print("Interrupted.", file=sys.stderr)
-    except (OSError, ValueError):
-        pass
-    return status
-
-
 def main() -> int:
     try:
         signal.signal(signal.SIGTERM, _terminated)
@@ -74,8 +53,8 @@ def main() -> int:
             if mask:
                 mask(signal.SIG_UNBLOCK, blocked)
         status = command()
-        if not _interrupted:
-            _flush()
+        if not interrupt.happened():
+            interrupt.flush()
             # The work is done and written. The interpreter's shutdown puts back the default
             # handlers, so a Ctrl-C arriving from here on would kill the process (-2) after a
             # complete answer, or raise in an atexit hook. Ignored signals stay ignored through
@@ -84,10 +63,10 @@ def main() -> int:
                 signal.signal(signum, signal.SIG_IGN)
             return status
     except KeyboardInterrupt:
-        status = leave_quietly(130)
+        status = interrupt.leave_quietly(130)
     # Interrupted, and what was being written is cleaned up on the way here: leave now.
     # Python's own exit would kill the process by SIGINT (-2) if the KeyboardInterrupt had
     # once passed through code a C extension ran (the interpreter keeps it as unhandled), as
     # was seen when Ctrl-C landed at the end of the imports.
-    _flush()
+    interrupt.flush()
     os._exit(status)

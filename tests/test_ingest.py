@@ -12,7 +12,7 @@ import pytest
 import spl_lite
 from spl_lite.cli import main, read_spl_file
 from spl_lite.engine import SAMPLE_DATA
-from spl_lite.store.parquet import DATASET_FILE, FIELD_COLUMNS
+from spl_lite.store.dataset import DATASET_FILE, FIELD_COLUMNS
 from conftest import engine_arguments, table_of
 
 pytest.importorskip("duckdb", reason="the duckdb extra is not installed: pip install 'spl-lite[duckdb]'")
@@ -207,7 +207,7 @@ def test_readme_engine_command_lines_run(tmp_path, capsys, monkeypatch):
 
 def test_readme_athena_table_has_the_dataset_columns():
     from conftest import ROOT
-    from spl_lite.store.parquet import JSON_COLUMNS, METADATA
+    from spl_lite.store.dataset import JSON_COLUMNS, METADATA
     ddl = (ROOT / "README.md").read_text().split("CREATE EXTERNAL TABLE events (")[1].split(")\n")[0]
     columns = [c.split()[0].strip("`") for c in ddl.replace("\n", " ").split(",")]
     assert columns == ["_ord", "_time", "_raw", *METADATA, *FIELD_COLUMNS, *JSON_COLUMNS]
@@ -216,7 +216,7 @@ def test_readme_athena_table_has_the_dataset_columns():
 def test_reading_in_workers_gives_the_dataset_one_reader_gives(tmp_path):
     """Files read by two worker processes keep the load order one reader has (_ord, problems)."""
     import duckdb
-    from spl_lite.store.parquet import ingest
+    from spl_lite.ingest.parquet import ingest
     data = tmp_path / "data"
     data.mkdir()
     for n in range(5):  # equal times across files: their order decides _ord

@@ -7,7 +7,6 @@ events into a table (stats, top).
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
 import sys
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Callable, ClassVar, Iterable, Iterator
 from ..errors import Span, SplError, did_you_mean
 from ..syntax import ast
 from ..runtime.context import RunContext
+from ..syntax.ast import Pipeline, collect_fields as _collect_fields
 from ..runtime.values import BODY, Event, copy_event
 
 
@@ -28,14 +28,6 @@ class Kind(enum.Enum):
 
 Runner = Callable[[Iterator[Event], "RunContext"], Iterator[Event]]
 
-
-@dataclass(frozen=True)
-class Pipeline:
-    """A parsed query: the leading search terms (or None) and the commands after it."""
-    leading: object
-    commands: tuple
-    starts_with_pipe: bool
-    span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -121,41 +113,6 @@ class Command:
         for item in items:
             if not isinstance(item, allowed_types):
                 raise cls.error(f"Unexpected argument. Usage: {cls.syntax}", getattr(item, "span", None))
-
-
-FIELD_ATTRIBUTES = ("field", "fields", "by", "input")
-READS_EVERY_FIELD = ("searchmatch",)  # eval functions that look at the whole event
-
-
-def _collect_fields(root, names: set) -> bool:
-    """Add the field names a syntax tree reads; False when it can read any field."""
-    todo = [root]
-    while todo:  # a loop, not recursion: a chain of thousands of terms is a deep tree
-        node = todo.pop()
-        if isinstance(node, ast.FieldRef):
-            names.add(node.name)
-        elif isinstance(node, (ast.FieldMatch, ast.FieldIn)):
-            names.add(node.field)
-        elif isinstance(node, ast.Keyword):
-            names.add("_raw")
-        elif isinstance(node, ast.Word):
-            names.add(node.text)
-        elif isinstance(node, ast.Call) and node.name in READS_EVERY_FIELD:
-            return False
-        elif isinstance(node, ast.Subsearch):
-            return False
-        if isinstance(node, (tuple, list)):
-            todo.extend(node)
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-            for f in dataclasses.fields(node):
-                value = getattr(node, f.name)
-                if f.name in FIELD_ATTRIBUTES and isinstance(value, str):
-                    names.add(value)
-                elif f.name in FIELD_ATTRIBUTES and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-                    names.update(value)
-                else:
-                    todo.append(value)
-    return True
 
 
 def fields_needed(commands) -> frozenset[str] | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import (compile_aggregates, group_order, other_cell, rank_series, sparkline_columns,
+from ..compiler.aggregation import (compile_aggregates, group_order, other_cell, rank_series, sparkline_columns,
                                    split_stats_items)
-from ..runtime.sparkline import finished
+from ..compiler.sparkline import finished
 from ..runtime.values import field_getter, to_string, values_of
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text

@@ -8,7 +8,7 @@ from .. import limits
 from ..runtime.values import get_field, remove_field
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, writable
-from ..executors.columnar import dedup_selection
+from ..columnar.kernels import dedup_selection
 from .sort import resolve_keys, sort_events
 
 

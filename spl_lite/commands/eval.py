@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.expressions import compile_expr, is_boolean
+from ..compiler.expressions import compile_expr, is_boolean
 from ..runtime.values import set_field
 from ..syntax import ast
-from ..executors.columnar import eval_selection
+from ..columnar.kernels import eval_selection
 from .base import Command, Kind, writable
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import limits
-from ..runtime.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
+from ..compiler.aggregation import compile_aggregates, group_keys, key_function, split_stats_items
 from ..runtime import timeutil
 from ..runtime.values import get_field, set_field, to_number
-from ..executors.columnar_stats import eventstats_selection, streamstats_selection
+from ..columnar.stats import eventstats_selection, streamstats_selection
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text, writable
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import limits
-from ..runtime.expressions import compile_expr
+from ..compiler.expressions import compile_expr
 from ..syntax import ast
-from ..executors.columnar import head_selection
+from ..columnar.kernels import head_selection
 from .base import Command, Kind, to_bool, to_int, words
 
 

@@ -31,7 +31,7 @@ class TyperCommand(Command):
         return frozenset({"eventtype"})
 
     def prepare(self, env):
-        from ..runtime.search_terms import value_matcher
+        from ..compiler.search_terms import value_matcher
         keep = value_matcher(self.pattern)
 
         def run(events, ctx):

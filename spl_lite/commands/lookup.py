@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ..errors import SplError
 from ..lookups import LookupTable, lookup_path, write_table
-from ..runtime.search_terms import compile_search
+from ..compiler.search_terms import compile_search
 from ..runtime.values import field_getter, first_value, set_field, to_string
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, writable

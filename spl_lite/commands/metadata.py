@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.search_terms import TimeRange, compile_search
+from ..compiler.search_terms import TimeRange, compile_search
 from ..runtime.values import get_field, to_number
 from ..store.memory import ScanRequest
 from ..syntax import ast

@@ -9,7 +9,7 @@ from ..runtime.regex import IGNORECASE, check_replacement, compile_regex
 from ..functions.eval_text import _repl_template
 from ..runtime.values import field_getter, get_field, set_field, to_string, values_of
 from ..syntax import ast
-from ..executors.columnar import rex_selection
+from ..columnar.kernels import rex_selection
 from .base import Command, Kind, to_int, to_text, writable
 
 

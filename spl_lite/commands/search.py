@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.search_terms import compile_search
+from ..compiler.search_terms import compile_search
 from ..store.memory import ScanRequest
 from ..syntax import ast
 from .base import Command, Kind
@@ -13,7 +13,7 @@ from .base import Command, Kind
 def resolve_subsearches(terms, env):
     """The terms with each [ subsearch ] run once and replaced by the terms its results stand for;
     at compile time the subsearches are only validated."""
-    from .subsearch import run_subsearch, subsearch_terms
+    from ..compiler.subsearch import run_subsearch, subsearch_terms
     if isinstance(terms, ast.Subsearch):
         if env.validating:
             env.services.validate_subsearch(terms.pipeline, env)

@@ -8,7 +8,7 @@ from .. import limits
 from ..runtime.values import get_field, sort_key_auto, sort_key_ip, sort_key_num, sort_key_str
 from ..syntax import ast
 from .base import Command, Kind, to_int
-from ..executors.columnar import sort_selection
+from ..columnar.kernels import sort_selection
 
 KEY_FUNCTIONS = {"auto": sort_key_auto, "num": sort_key_num, "str": sort_key_str, "ip": sort_key_ip}
 DEFAULT_LIMIT = 10000

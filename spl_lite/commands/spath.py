@@ -8,7 +8,7 @@ import orjson
 
 from ..functions.eval_text import json_path_values, json_text_or_scalar, parse_json_path
 from ..runtime.values import BODY, flatten, get_field, set_field, to_string
-from ..executors.columnar import spath_selection
+from ..columnar.kernels import spath_selection
 from ..syntax import ast
 from .base import Command, Kind, to_text, writable
 

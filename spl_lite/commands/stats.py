@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import (compile_aggregates, group_order, key_function, sparkline_columns,
+from ..compiler.aggregation import (compile_aggregates, group_order, key_function, sparkline_columns,
                                    split_stats_items)
-from ..runtime.sparkline import finished
+from ..compiler.sparkline import finished
 from .base import Command, Kind, to_bool, to_text
-from ..executors.columnar_stats import stats_rows
+from ..columnar.stats import stats_rows
 
 
 @dataclass(frozen=True)

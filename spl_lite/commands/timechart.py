@@ -6,11 +6,11 @@ from typing import ClassVar
 
 from .. import limits
 from ..runtime import timeutil
-from ..runtime.aggregation import compile_aggregates, other_cell, rank_series, split_stats_items
+from ..compiler.aggregation import compile_aggregates, other_cell, rank_series, split_stats_items
 from ..runtime.values import field_getter, to_number, to_string, values_of
 from .base import Command, Kind, to_bool, to_int, to_text
 from .bin import TIME_SPANS
-from ..executors.columnar_stats import timechart_cells
+from ..columnar.stats import timechart_cells
 
 DEFAULT_BINS = 100  # the newer docs' default; 8.2's bnf says 300 (semantics.md §9.5)
 

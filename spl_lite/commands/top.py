@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.aggregation import group_keys, group_order
+from ..compiler.aggregation import group_keys, group_order
 from ..runtime.values import get_field, values_of
 from ..syntax import ast
-from ..executors.columnar_stats import top_counts
+from ..columnar.stats import top_counts
 from .base import Command, Kind, to_bool, to_int, to_text
 
 

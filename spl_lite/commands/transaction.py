@@ -19,8 +19,8 @@ from typing import ClassVar
 from .. import limits
 from ..errors import SplError
 from ..runtime import timeutil
-from ..runtime.expressions import compile_expr
-from ..runtime.search_terms import compile_search
+from ..compiler.expressions import compile_expr
+from ..compiler.search_terms import compile_search
 from ..runtime.values import copy_event, event_fields, get_field
 from ..syntax import ast
 from ..syntax.transformer import unquote

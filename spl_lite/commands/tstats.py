@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..datamodels import Dataset
-from ..runtime.aggregation import split_stats_items
-from ..runtime.search_terms import TimeRange, compile_search
+from ..compiler.aggregation import split_stats_items
+from ..compiler.search_terms import TimeRange, compile_search
 from ..runtime.values import get_field
 from ..store.memory import ScanRequest
 from ..store.prefilter import named_fields

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..runtime.expressions import compile_expr
+from ..compiler.expressions import compile_expr
 from ..syntax import ast
-from ..executors.columnar import where_selection
+from ..columnar.kernels import where_selection
 from .base import Command, Kind
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from . import BASE_FIELDS, Calculation, Constraint, Dataset
 from ..errors import SplError
-from ..runtime.expressions import compile_expr
-from ..runtime.search_terms import TimeRange, compile_search
+from ..compiler.expressions import compile_expr
+from ..compiler.search_terms import TimeRange, compile_search
 from ..runtime.values import copy_event, get_field
 from ..store.memory import ScanRequest
 
@@ -91,7 +91,7 @@ def _needed(steps: list, reads: frozenset | None) -> list:
 
 def _reads(node) -> frozenset | None:
     """The fields a constraint's terms or a calculation's expression read; None: any."""
-    from ..commands.base import _collect_fields
+    from ..syntax.ast import collect_fields as _collect_fields
     names: set[str] = set()
     return frozenset(names) if _collect_fields(node, names) and "_raw" not in names else None
 

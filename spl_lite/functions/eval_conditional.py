@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..runtime.expressions import like
-from ..runtime.values import compare_values, first_value, to_number, to_string, values_of
+from ..runtime.values import compare_values, like, first_value, to_number, to_string, values_of
 from ..runtime.regex import compile_regex
 from .registry import eval_function
 
@@ -164,12 +163,11 @@ def cidr_contains(cidr: str, ip: str) -> bool:
 @eval_function("searchmatch", 1, usage='searchmatch("<search terms>")', builder=True, boolean=True)
 def _searchmatch(env, nodes, args, compiler):
     """Whether the event matches the search terms, with search's rules (case-insensitive)."""
-    from ..runtime.search_terms import compile_search_string
     from ..syntax import ast
     node = nodes[0]
     if not isinstance(node, ast.Literal) or not isinstance(node.value, str):
         from ..errors import SplError
         raise SplError("searchmatch() takes a quoted search string.", command=compiler.command,
                        span=node.span)
-    test = compile_search_string(node.value, env, node.span)
+    test = compiler.search_test(node.value, node.span)
     return lambda ev: test(ev)

@@ -271,7 +271,7 @@ class Knowledge:
     # -------------------------------------------------------------- compiling
     def compile(self, env) -> dict:
         """SourcetypeKnowledge per sourcetype ('*' for those without props of their own)."""
-        from ..runtime.search_terms import compile_search
+        from ..compiler.search_terms import compile_search
         from ..syntax.parser import parse
         eventtypes = []
         for name, (search, file, line) in sorted(self.eventtypes.items()):
@@ -295,7 +295,7 @@ class Knowledge:
         return out
 
     def _rule(self, key: str, value: str, rules: dict, env) -> None:
-        from ..runtime.expressions import compile_expr
+        from ..compiler.expressions import compile_expr
         from ..syntax.parser import parse_expression
         if key.startswith("FIELDALIAS-"):
             words = shlex.split(value)

@@ -1,10 +1,12 @@
 """Read Splunk .conf files: [stanzas], key = value, a trailing backslash continues the line."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SplError
+from ..syntax.macros import Macro
 
 
 @dataclass
@@ -79,3 +81,28 @@ def read_conf(path: Path) -> list[Stanza]:
     if current.settings or current.name != "default":
         stanzas.append(current)
     return stanzas
+
+
+def load_macros_conf(path, macros: dict) -> list[str]:
+    """Macros from a file in macros.conf syntax ([name] or [name(2)], args, definition);
+    returns warnings, with file and line, for what is not supported."""
+    warnings = []
+    for st in read_conf(path):
+        m = re.fullmatch(r"([\w.:-]+)(?:\((\d+)\))?", st.name)
+        if not m:
+            warnings.append(f"{path}:{st.line}: [{st.name}] is not a macro name; ignored")
+            continue
+        definition = st.get("definition")
+        if definition is None:
+            warnings.append(f"{path}:{st.line}: macro [{st.name}] has no definition; ignored")
+            continue
+        args = tuple(a.strip() for a in (st.get("args") or "").split(",") if a.strip())
+        if m.group(2) is not None and int(m.group(2)) != len(args):
+            warnings.append(f"{path}:{st.line}: macro [{st.name}] names {len(args)} args; ignored")
+            continue
+        for s in st.settings:
+            if s.key in ("iseval", "validation", "errormsg") and s.value not in ("0", "false"):
+                warnings.append(f"{path}:{s.line}: macro setting '{s.key}' is not supported; ignored")
+        macro = Macro(m.group(1), definition.replace("\n", " "), args)
+        macros[macro.key] = macro
+    return warnings

@@ -66,7 +66,7 @@ class DuckDB:
 
     def connect_dataset(self, path, table: str):
         """A database reading a dataset made by spl-lite ingest where it lies: nothing is loaded."""
-        from ..store.parquet import parquet_files
+        from ..store.dataset import parquet_files
         db = self._database()
         # DuckDB reads every path as a glob: each file, its * ? [ written as one-character
         # classes, so a directory named * or ds[1] reads itself only, never its siblings.

@@ -8,7 +8,8 @@ import re
 from sqlglot import exp
 
 from ..errors import SplError
-from ..runtime.search_terms import MAJOR_BREAKERS, MINOR_BREAKERS, TIME_MODIFIERS, wildcard_cidr
+from ..compiler.search_terms import MAJOR_BREAKERS, MINOR_BREAKERS
+from ..runtime.terms import TIME_MODIFIERS, wildcard_cidr
 from ..functions import EVAL_FUNCTIONS
 from ..runtime.values import to_number
 from ..syntax import ast

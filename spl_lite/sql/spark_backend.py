@@ -114,7 +114,7 @@ class Spark:
 
     def connect_dataset(self, path, table: str):
         """A dataset made by spl-lite ingest, read where it lies (a day=... column comes along)."""
-        from ..store.parquet import parquet_files
+        from ..store.dataset import parquet_files
         # Spark reads every path as a Hadoop glob: each of the dataset's files, escaped, so a
         # directory named * or ds[1] reads itself only (basePath keeps the day=... column).
         files = [_glob_literal(f) for f in parquet_files(path)]

@@ -341,7 +341,7 @@ class Translator(MoreCommands):
 def to_sql(query, dialect: str = "duckdb") -> str:
     """The SQL a compiled search translates to, in a dialect, for users to read or run: over a
     dataset made by spl-lite ingest (a table "events" with its field columns)."""
-    from ..store.parquet import FIELD_COLUMNS, JSON_COLUMNS
+    from ..store.dataset import FIELD_COLUMNS, JSON_COLUMNS
     if dialect not in FUNCTIONS:
         raise unsupported(f"Printing {dialect} SQL", dialect, command="search", span=None)
     now = query.engine.now if query.engine.now is not None else 0

@@ -139,3 +139,15 @@ def group_keys(code_arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.nd
     dense = np.zeros(size, dtype=np.int64)
     dense[present] = np.arange(len(present))
     return dense[key], seen[present]
+
+
+def overlay(base: Column | None, top: Column) -> Column:
+    """``top`` where it has a value, else ``base`` (a command that writes a field leaves the
+    events it gives no value to as they were, unless its column is whole)."""
+    if base is None or top.whole or (top.codes >= 0).all():
+        return top
+    enc = Encoder()
+    top_map = np.array([enc.code(v) for v in top.values] + [-1], dtype=np.int32)
+    base_map = np.array([enc.code(v) for v in base.values] + [-1], dtype=np.int32)
+    codes = np.where(top.codes >= 0, top_map[top.codes], base_map[base.codes])
+    return Column(codes.astype(np.int32), enc.values)

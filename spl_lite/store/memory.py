@@ -27,7 +27,7 @@ from .projection import plain_path
 from .line_batches import LineBatch
 from .selection import Selection, parse_raw
 from . import search_columns
-from ..runtime.search_terms import TimeRange
+from ..runtime.terms import TimeRange
 from ..runtime.values import BODY, BUFFER, ORIGIN, RAW, Event, raw_getter
 
 _COPIED_BUFFER = 64 << 20  # records re-serialised into one buffer, a new one past this size

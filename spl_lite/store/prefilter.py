@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..runtime.search_terms import TIME_MODIFIERS, wildcard_cidr
+from ..runtime.terms import TIME_MODIFIERS, wildcard_cidr
 from ..runtime.values import METADATA
 from ..syntax import ast
 

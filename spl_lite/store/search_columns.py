@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..runtime.search_terms import TIME_MODIFIERS, matches_every_event
+from ..runtime.terms import TIME_MODIFIERS, matches_every_event
 from .prefilter import find_any_case
 from .columns import columnable
 from ..syntax import ast

@@ -101,7 +101,7 @@ class Selection:
             base = None if col is None else col if self.everything else col.take(self.positions)
         if top is None:
             return base
-        from ..executors.columnar import overlay
+        from .columns import overlay
         return overlay(base, top)
 
     def _read(self, name: str, rows: np.ndarray, events: list | None = None):

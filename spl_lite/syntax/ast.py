@@ -6,6 +6,7 @@ not take part in equality, so tests compare structure only.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -326,3 +327,47 @@ class CommandArgs:
     items: tuple
     span: Span
     name_span: Span
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A parsed query: the leading search terms (or None) and the commands after it."""
+    leading: object
+    commands: tuple
+    starts_with_pipe: bool
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+FIELD_ATTRIBUTES = ("field", "fields", "by", "input")
+READS_EVERY_FIELD = ("searchmatch",)  # eval functions that look at the whole event
+
+
+def collect_fields(root, names: set) -> bool:
+    """Add the field names a syntax tree reads; False when it can read any field."""
+    todo = [root]
+    while todo:  # a loop, not recursion: a chain of thousands of terms is a deep tree
+        node = todo.pop()
+        if isinstance(node, FieldRef):
+            names.add(node.name)
+        elif isinstance(node, (FieldMatch, FieldIn)):
+            names.add(node.field)
+        elif isinstance(node, Keyword):
+            names.add("_raw")
+        elif isinstance(node, Word):
+            names.add(node.text)
+        elif isinstance(node, Call) and node.name in READS_EVERY_FIELD:
+            return False
+        elif isinstance(node, Subsearch):
+            return False
+        if isinstance(node, (tuple, list)):
+            todo.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            for f in dataclasses.fields(node):
+                value = getattr(node, f.name)
+                if f.name in FIELD_ATTRIBUTES and isinstance(value, str):
+                    names.add(value)
+                elif f.name in FIELD_ATTRIBUTES and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                    names.update(value)
+                else:
+                    todo.append(value)
+    return True

@@ -21,32 +21,6 @@ class Macro:
         return f"{self.name}({len(self.args)})" if self.args else self.name
 
 
-def load_macros_conf(path, macros: dict) -> list[str]:
-    """Macros from a file in macros.conf syntax ([name] or [name(2)], args, definition);
-    returns warnings, with file and line, for what is not supported."""
-    from ..knowledge.conf import read_conf
-    warnings = []
-    for st in read_conf(path):
-        m = re.fullmatch(r"([\w.:-]+)(?:\((\d+)\))?", st.name)
-        if not m:
-            warnings.append(f"{path}:{st.line}: [{st.name}] is not a macro name; ignored")
-            continue
-        definition = st.get("definition")
-        if definition is None:
-            warnings.append(f"{path}:{st.line}: macro [{st.name}] has no definition; ignored")
-            continue
-        args = tuple(a.strip() for a in (st.get("args") or "").split(",") if a.strip())
-        if m.group(2) is not None and int(m.group(2)) != len(args):
-            warnings.append(f"{path}:{st.line}: macro [{st.name}] names {len(args)} args; ignored")
-            continue
-        for s in st.settings:
-            if s.key in ("iseval", "validation", "errormsg") and s.value not in ("0", "false"):
-                warnings.append(f"{path}:{s.line}: macro setting '{s.key}' is not supported; ignored")
-        macro = Macro(m.group(1), definition.replace("\n", " "), args)
-        macros[macro.key] = macro
-    return warnings
-
-
 def strip_comments(text: str) -> str:
     """Triple-backtick comments become spaces, so positions in the query stay put."""
     return _COMMENT.sub(lambda m: " " * len(m.group()), text)

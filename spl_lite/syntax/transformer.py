@@ -78,7 +78,6 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
         return children[0]
 
     def pipeline(self, meta, children):
-        from ..commands.base import Pipeline
         leading = None
         commands = []
         for c in children:
@@ -90,7 +89,7 @@ class ToAst(Transformer_NonRecursive):  # a loop, not recursion: a long search c
                 leading = c
         starts_with_pipe = bool(children) and isinstance(children[0], Token)
         span = Span.of(meta) if not meta.empty else Span(0, 0)
-        return Pipeline(leading, tuple(commands), starts_with_pipe, span)
+        return ast.Pipeline(leading, tuple(commands), starts_with_pipe, span)
 
     # -------------------------------------------------------------- search terms
     def search_expr(self, meta, children):

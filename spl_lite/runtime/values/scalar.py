@@ -365,3 +365,24 @@ def match_field_names(pattern: str, names) -> Iterator[str]:
     for n in names:
         if rx.match(n):
             yield n
+
+
+# SQL's LIKE, as eval's LIKE operator and like() take it.
+_LIKE_CACHE: dict[str, Wildcard] = {}
+
+
+def like_regex(pattern: str) -> Wildcard:
+    """SQL LIKE: % is any run, _ one character, anchored at both ends (case-sensitive)."""
+    rx = _LIKE_CACHE.get(pattern)
+    if rx is None:
+        if len(_LIKE_CACHE) > 10_000:
+            _LIKE_CACHE.clear()
+        rx = _LIKE_CACHE[pattern] = Wildcard(pattern, ignore_case=False, any_run="%", any_one="_")
+    return rx
+
+
+def like(a, b):
+    if a is None or b is None:
+        return None
+    rx = like_regex(to_string(b))
+    return any(rx.match(to_string(x)) for x in values_of(a))

@@ -1,5 +1,5 @@
 """Commands a column at a time, over the Selection the leading search hands on: sort, head,
-dedup, rex, where, eval and spath here, the aggregating ones in columnar_stats.
+dedup, rex, where, eval and spath here, the aggregating ones in columnar.stats.
 
 Each function gives the same answer as its command's event-by-event code, or None when some
 part of the call needs events (a multivalue field where it matters, a function that reads the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..store.columns import Column, Encoder, columnable, group_keys
+from ..store.columns import Column, Encoder, columnable, group_keys, overlay
 from ..store.prefilter import mentions_subsearch
 from ..store.selection import Selection
 from ..runtime.values import field_getter
@@ -96,18 +96,6 @@ def head_selection(events, limit: int) -> Selection | None:
     """head N of a selection, the first N of a pending sort worked out alone."""
     sel = selection(events)
     return None if sel is None else sel.first(limit)
-
-
-def overlay(base: Column | None, top: Column) -> Column:
-    """``top`` where it has a value, else ``base`` (a command that writes a field leaves the
-    events it gives no value to as they were, unless its column is whole)."""
-    if base is None or top.whole or (top.codes >= 0).all():
-        return top
-    enc = Encoder()
-    top_map = np.array([enc.code(v) for v in top.values] + [-1], dtype=np.int32)
-    base_map = np.array([enc.code(v) for v in base.values] + [-1], dtype=np.int32)
-    codes = np.where(top.codes >= 0, top_map[top.codes], base_map[base.codes])
-    return Column(codes.astype(np.int32), enc.values)
 
 
 def write_columns(sel: Selection, made: dict) -> Selection:

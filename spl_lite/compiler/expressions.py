@@ -6,8 +6,8 @@ from typing import Callable
 
 from ..errors import SplError, did_you_mean
 from ..syntax import ast
-from .values.scalar import OUT_OF_RANGE as _OUT_OF_RANGE, Wildcard, whole
-from .values import (Value, compare_values, first_value, format_number, get_field, to_number,
+from ..runtime.values.scalar import OUT_OF_RANGE as _OUT_OF_RANGE, like, like_regex, whole
+from ..runtime.values import (Value, compare_values, first_value, format_number, get_field, to_number,
                      to_string, values_of)
 
 Compiled = Callable[[dict], Value]
@@ -43,6 +43,12 @@ class _Compiler:
     def compile(self, node) -> Compiled:
         method = getattr(self, "_" + type(node).__name__)
         return method(node)
+
+    def search_test(self, text: str, span=None):
+        """Search terms in a string compiled with search's rules (searchmatch): the function
+        registries stand below the compiler and reach it only through this."""
+        from .search_terms import compile_search_string
+        return compile_search_string(text, self.env, span)
 
     def _Literal(self, node):
         value = whole(node.value) if type(node.value) is int else node.value
@@ -86,7 +92,7 @@ class _Compiler:
         if self.env.validating:
             self.env.services.validate_subsearch(node.pipeline, self.env)
             return lambda ev: True
-        from ..commands.subsearch import run_subsearch, subsearch_text
+        from .subsearch import run_subsearch, subsearch_text
         from ..syntax.parser import parse_expression
         text = subsearch_text(run_subsearch(node, self.env))
         if not text.replace("NOT", "").replace("(", "").replace(")", "").strip():
@@ -149,7 +155,7 @@ class _Compiler:
 
     def _check_regex(self, node, index: int) -> None:
         """A literal regex (and replace()'s literal replacement) is checked before any event."""
-        from .regex import check_replacement, compile_regex
+        from ..runtime.regex import check_replacement, compile_regex
         pattern = node.args[index]
         if isinstance(pattern, ast.Literal) and isinstance(pattern.value, str):
             rx = compile_regex(pattern.value, command=self.command, span=pattern.span)
@@ -277,26 +283,6 @@ def _eq(a, b):
 def _ne(a, b):
     r = _eq(a, b)
     return None if r is None else not r
-
-
-_LIKE_CACHE: dict[str, Wildcard] = {}
-
-
-def like_regex(pattern: str) -> Wildcard:
-    """SQL LIKE: % is any run, _ one character, anchored at both ends (case-sensitive)."""
-    rx = _LIKE_CACHE.get(pattern)
-    if rx is None:
-        if len(_LIKE_CACHE) > 10_000:
-            _LIKE_CACHE.clear()
-        rx = _LIKE_CACHE[pattern] = Wildcard(pattern, ignore_case=False, any_run="%", any_one="_")
-    return rx
-
-
-def like(a, b):
-    if a is None or b is None:
-        return None
-    rx = like_regex(to_string(b))
-    return any(rx.match(to_string(x)) for x in values_of(a))
 
 
 BINARY = {

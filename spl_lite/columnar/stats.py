@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..functions.stats_functions import Count, DistinctCount, Max, Min, Values
-from ..runtime.aggregation import group_order
+from ..compiler.aggregation import group_order
 from ..store.columns import Column, Encoder, group_keys
 from ..store.selection import Selection
 from ..syntax import ast
-from .columnar import plain_columns, with_fields, selection, write_columns
+from .kernels import plain_columns, with_fields, selection, write_columns
 
 # Results do not change when a value is fed twice: fed once per distinct value and group.
 _SET_FUNCTIONS = (DistinctCount, Values, Min, Max)

@@ -10,7 +10,7 @@ from ..functions import stats_functions
 from ..syntax import ast
 from .expressions import compile_expr
 from .sparkline import Sparkline, sparkline_factory
-from .values import field_getter, sort_key_auto, to_number, values_of
+from ..runtime.values import field_getter, sort_key_auto, to_number, values_of
 
 
 @dataclass

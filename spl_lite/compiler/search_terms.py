@@ -7,34 +7,21 @@ while ``NOT f=v`` also keeps events without it, and free-text terms match whole 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 import regex as _regex
 
 from ..errors import SplError
-from .timeutil import time_modifier
-from .values import wildcard_regex, event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
+from ..runtime.terms import CIDR as _CIDR, TIME_MODIFIERS, TimeRange, always as _ALWAYS
+from ..runtime.timeutil import time_modifier
+from ..runtime.values import wildcard_regex, event_fields, raw_bytes, field_getter, get_field, match_field_names, to_number, to_string, values_of
 
 Test = Callable[[dict], bool]
 _MISSING = object()
 
-TIME_MODIFIERS = ("earliest", "latest", "starttime", "endtime")
 MAJOR_BREAKERS = " \t\n\r[]<>(){}|!;,'\"*&?+"
 MINOR_BREAKERS = "/:=@.-$#%\\_"
 _BREAK_CLASS = re.escape(MAJOR_BREAKERS + MINOR_BREAKERS)
-_CIDR = re.compile(r"^[0-9a-fA-F:.]+/\d{1,3}$")
-
-
-@dataclass
-class TimeRange:
-    earliest: float | None = None
-    latest: float | None = None
-
-
-def wildcard_cidr(value: str) -> bool:
-    """Whether a search value is a CIDR block, which matches addresses, not text."""
-    return bool(_CIDR.match(value))
 
 
 def value_matcher(pattern: str) -> Callable[[object], bool]:
@@ -219,13 +206,13 @@ class SearchCompiler:
     def _Subsearch(self, node):
         if self.env.validating:
             return _ALWAYS  # the subsearch was validated where it stands; it runs with the search
-        from ..commands.subsearch import run_subsearch, subsearch_terms
+        from .subsearch import run_subsearch, subsearch_terms
         return self.compile(subsearch_terms(run_subsearch(node, self.env)))
 
     def _FieldSubsearch(self, node):
         if self.env.validating:
             return _ALWAYS
-        from ..commands.subsearch import _quote, run_subsearch, subsearch_text
+        from .subsearch import _quote, run_subsearch, subsearch_text
         from ..syntax.parser import parse
         # As in Splunk, the subsearch's text is pasted after the operator: return $f gives a value.
         text = subsearch_text(run_subsearch(node.subsearch, self.env))
@@ -300,17 +287,6 @@ def _fast_equals(name: str, m):
         return m(v)
     return test
 
-
-def _always(ev):
-    return True
-
-
-_ALWAYS = _always
-
-
-def matches_every_event(test: Test) -> bool:
-    """Whether a compiled test is known to take every event (a bare *, time modifiers)."""
-    return test is _ALWAYS
 
 
 def compile_search(node, env, command: str = "search", leading: bool = False):

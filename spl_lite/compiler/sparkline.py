@@ -16,7 +16,7 @@ from ..errors import SplError, did_you_mean
 from ..functions import stats_functions
 from ..functions.stats_sparkline import Sparkline
 from ..syntax import ast
-from .timeutil import floor_time, parse_span
+from ..runtime.timeutil import floor_time, parse_span
 
 MARKER = "##__SPARKLINE__##"
 # The functions Splunk's sparkline takes (sparkline-func in the chart command's reference).

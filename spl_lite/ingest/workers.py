@@ -13,9 +13,9 @@ import sys
 import threading
 from pathlib import Path
 
-from .files import find_files
-from .loader import LoadReport, load_paths
-from .worker_process import worker_command
+from ..store.files import find_files
+from ..store.loader import LoadReport, load_paths
+from ..store.worker_process import worker_command
 
 FILE_SHIFT = 32
 WORKER_MEMORY = "512MB"  # what each worker's DuckDB may cache of the rows it stages
@@ -41,9 +41,7 @@ def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: 
     reports are merged into ``report`` in load order. Returns the staging databases."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     shares = [[(p, str(f)) for p, f in enumerate(files) if p % workers == n] for n in range(workers)]
-    procs = [subprocess.Popen(worker_command(__name__, str(work / f"staging-{n}.duckdb")),
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for n in range(workers)]
+    procs: list[subprocess.Popen] = []
     finished: dict[int, LoadReport] = {}
     so_far = LoadReport()
     lock = threading.Lock()
@@ -60,8 +58,12 @@ def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: 
                 if progress is not None:
                     progress(so_far)
 
-    threads = [threading.Thread(target=collect, args=(p, s), daemon=True) for p, s in zip(procs, shares)]
     try:
+        # Started inside the try: a SIGTERM while the workers start stops those already running.
+        for n in range(workers):
+            procs.append(subprocess.Popen(worker_command(__name__, str(work / f"staging-{n}.duckdb")),
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        threads = [threading.Thread(target=collect, args=(p, s), daemon=True) for p, s in zip(procs, shares)]
         for t in threads:
             t.start()
         for t in threads:
@@ -82,7 +84,10 @@ def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: 
 def _worker(database: str) -> None:
     import duckdb
     from .parquet import _Staging
-    task = json.loads(sys.stdin.read())
+    given = sys.stdin.read()
+    if not given:
+        return  # the engine went away before it handed out the work: nothing to do, nothing to say
+    task = json.loads(given)
     db = duckdb.connect(database)
     # DuckDB would otherwise keep up to 80% of the machine's memory of staged rows cached.
     db.execute("SET memory_limit = $1", [task["memory"]])

@@ -19,24 +19,12 @@ import tempfile
 from pathlib import Path
 
 from ..errors import SplError
+from ..store.dataset import DATASET_FILE, FIELD_COLUMNS, FORMAT, JSON_COLUMNS, METADATA, WORK_PREFIX, unfinished
 from ..runtime.values import raw_text, to_number
 from ..runtime.values.event import ORIGIN
-from .line_batches import each_event
-from .loader import LoadReport, load_paths
+from ..store.line_batches import each_event
+from ..store.loader import LoadReport, load_paths
 
-DATASET_FILE = "_spl_lite.json"
-FORMAT = 1
-WORK_PREFIX = ".ingest-"  # an ingest's work folder inside the dataset; gone when it finishes
-
-# CloudTrail's top-level scalar fields (Athena's cloudtrail_logs table has each as a column).
-FIELD_COLUMNS = ("eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
-                 "userAgent", "errorCode", "errorMessage", "requestID", "eventID", "readOnly", "eventType",
-                 "apiVersion", "managementEvent", "recipientAccountId", "sharedEventID", "vpcEndpointId",
-                 "eventCategory", "sessionCredentialFromConsole")
-# The free-form subtrees, as JSON text.
-JSON_COLUMNS = ("userIdentity", "requestParameters", "responseElements", "additionalEventData",
-                "serviceEventDetails", "resources", "tlsDetails")
-METADATA = ("index", "sourcetype", "source", "host")
 BATCH = 50_000
 ROW_GROUP = 20_000  # rows per Parquet row group: the writer buffers one per day being written
 
@@ -131,7 +119,7 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
     memory = limits.parse_size(memory_limit, "--memory", least=64 * 1000 ** 2)
     out = Path(out)
     if out.is_dir():
-        _remove_unfinished(out)
+        _removeunfinished(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SplError(f"{out} exists and is not an empty directory: ingest writes a new dataset.")
     created = not out.exists()
@@ -150,7 +138,7 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
         db.execute("SET preserve_insertion_order = false")
         # Each day being written buffers its rows: flush them often, so memory stays bounded.
         db.execute(f"SET partitioned_write_flush_threshold = {ROW_GROUP}")
-        from .ingest_workers import files_to_read, read_in_workers  # its module runs as a worker too
+        from .workers import files_to_read, read_in_workers  # its module runs as a worker too
         options = dict(sourcetype=sourcetype, index=index, host=host)
         report = LoadReport()
         files = files_to_read(paths, report)
@@ -204,52 +192,10 @@ def _write(db, out: Path, dedup_events: bool, report: LoadReport) -> None:
                                           ROW_GROUP_SIZE {ROW_GROUP})""")
 
 
-def _unfinished(path: Path) -> list[Path]:
-    return [p for p in path.iterdir() if p.name.startswith(WORK_PREFIX) and p.is_dir()]
-
-
-def _remove_unfinished(out: Path) -> None:
+def _removeunfinished(out: Path) -> None:
     """What an ingest that was killed (SIGKILL, a power cut) left: only its work folders. A new
     ingest into the same directory starts again from nothing."""
     left = list(out.iterdir())
-    if left and not (out / DATASET_FILE).exists() and all(p in _unfinished(out) for p in left):
+    if left and not (out / DATASET_FILE).exists() and all(p in unfinished(out) for p in left):
         for p in left:
             shutil.rmtree(p, ignore_errors=True)
-
-
-def read_dataset(path: Path) -> dict | None:
-    """The description of a dataset made by ingest, or None when ``path`` is not one. A
-    dataset whose ingest did not finish, or whose description is not what ingest writes, is an
-    error: it is never read as a folder of JSON files, nor half read."""
-    marker = Path(path) / DATASET_FILE
-    if not marker.is_file():
-        if _unfinished(Path(path)):
-            raise SplError(f"{path} is a dataset whose ingest did not finish: run spl-lite ingest again "
-                           "(into this directory, which it then empties, or a new one).")
-        return None
-    try:
-        info = json.loads(marker.read_text())
-    except (OSError, ValueError) as e:
-        raise SplError(f"{marker}: not a dataset description ({e})") from None
-    if not isinstance(info, dict) or info.get("format") != FORMAT:
-        found = info.get("format") if isinstance(info, dict) else None
-        raise SplError(f"{marker}: a dataset of format {found}; this spl_lite reads format {FORMAT}")
-    events, fields, json_fields = info.get("events"), info.get("fields"), info.get("json")
-    if type(events) is not int or events < 0 or not _names_of(fields, FIELD_COLUMNS) \
-            or not _names_of(json_fields, JSON_COLUMNS):
-        raise SplError(f"{marker}: not a dataset description as spl-lite ingest writes it (events, "
-                       "fields and json do not hold what it wrote): run spl-lite ingest again.")
-    if not parquet_files(Path(path)):
-        raise SplError(f"{path} holds no Parquet files: "
-                       + ("its ingest read no events." if events == 0 else "they were removed or moved."))
-    return info
-
-
-def _names_of(names, known: tuple) -> bool:
-    return isinstance(names, list) and all(isinstance(n, str) and n in known for n in names)
-
-
-def parquet_files(path: Path) -> list[str]:
-    """The dataset's Parquet files, found by walking it: its path is data, never a glob (a
-    directory named * or ds[1] reads itself, not its siblings)."""
-    return sorted(str(p) for p in Path(path).rglob("*.parquet") if p.is_file())
