@@ -27,7 +27,7 @@ from ..functions import stats_functions
 from ..syntax import ast
 from .expressions import ExpressionTranslator, SearchTranslator, unsupported
 from .knowledge import KnowledgeFields
-from .more_commands import MoreCommands
+from .more_commands import COMMANDS as MORE_COMMANDS
 from .dialects import FUNCTIONS, NotInDialect, portable, render, runs_python, writes_path
 from .values import NULL, Value, as_text, col, fn, is_true, json_field, sort_key, sql_limit
 
@@ -59,7 +59,7 @@ class Translation:
     text: str = ""  # the SQL in the executor's dialect
 
 
-class Translator(MoreCommands):
+class Translator:
     def __init__(self, dialect: str, now: float, time_range=(None, None), knowledge=None, lookups_dir=None,
                  stored=(), subtrees=()):
         """``stored``: fields the events table holds as columns, each exactly the value a search
@@ -81,9 +81,13 @@ class Translator(MoreCommands):
                 raise c.error_now()  # not a gap of this engine: spl_lite has no such command yet
             self.command = c.name
             method = getattr(self, "_" + type(c).__name__, None)
-            if method is None:
+            more = MORE_COMMANDS.get(type(c))
+            if method is not None:
+                rel = method(c, rel, f"s{i}")
+            elif more is not None:
+                rel = more(self, c, rel, f"s{i}")
+            else:
                 raise unsupported(f"The '{c.name}' command", self.dialect, command=c.name, span=c.span)
-            rel = method(c, rel, f"s{i}")
         if rel is None or rel.events:
             last = commands[-1] if commands else None
             raise unsupported("Results as events (end the search with table or stats)", self.dialect,
@@ -139,13 +143,13 @@ class Translator(MoreCommands):
         return ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host", *self.stored,
                             *self.subtrees] if rel.events else [])
 
-    def _all(self, rel: Relation, skip=()) -> list[exp.Expression]:
+    def carried(self, rel: Relation, skip=()) -> list[exp.Expression]:
         """Every column the relation carries, to pass along unchanged."""
         base = self._base(rel)
         return [col(n) for n in base if n not in skip and n not in rel.columns] + \
             [col(n) for n in rel.columns if n not in skip]
 
-    def _set(self, name: str, rel: Relation, values: dict, always: bool = False) -> Relation:
+    def set_fields(self, name: str, rel: Relation, values: dict, always: bool = False) -> Relation:
         """Fields set to new values (a dict field -> Value): one that exists keeps its place among
         the columns, a new one comes last, as writing a field of an event does. ``always``: every
         row gets the field, null or not (eval writes it whatever the value)."""
@@ -156,10 +160,10 @@ class Translator(MoreCommands):
         body = exp.select(*[col(n) for n in base if n not in columns],
                           *[exp.alias_(values[k].sql, k, quoted=True) if k in values else col(k) for k in columns]) \
             .from_(rel.name)
-        return self._add(name, body, rel, columns=columns, hidden=rel.hidden - set(values),
+        return self.add_step(name, body, rel, columns=columns, hidden=rel.hidden - set(values),
                          always=rel.always | set(values) if always else rel.always)
 
-    def _add(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
+    def add_step(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
         self.ctes.append((name, body))
         columns = dict(changes.get("columns", rel.columns))
         always = set(changes.get("always", rel.always)) & set(columns)
@@ -171,17 +175,17 @@ class Translator(MoreCommands):
         if c.leading:
             rel = Relation(EVENTS)
         elif rel is None:  # "| search ..." first: there is nothing to search
-            rel = self._add(name + "_none", exp.select(*self._all(Relation(EVENTS))).from_(EVENTS).where(exp.false()),
+            rel = self.add_step(name + "_none", exp.select(*self.carried(Relation(EVENTS))).from_(EVENTS).where(exp.false()),
                             Relation(EVENTS))
         terms = SearchTranslator(self.ref(rel), self.dialect, "search").test(c.terms)
-        body = exp.select(*self._all(rel)).from_(rel.name).where(terms)
+        body = exp.select(*self.carried(rel)).from_(rel.name).where(terms)
         if c.leading:
             earliest, latest = self.time_range
             if earliest is not None:
                 body = body.where(exp.GTE(this=col("_time"), expression=exp.Literal.number(earliest)))
             if latest is not None:
                 body = body.where(exp.LT(this=col("_time"), expression=exp.Literal.number(latest)))
-        return self._add(name, body, rel)
+        return self.add_step(name, body, rel)
 
     def _MakeresultsCommand(self, c: MakeresultsCommand, rel, name):
         if c.annotate:
@@ -189,14 +193,14 @@ class Translator(MoreCommands):
         body = exp.select(exp.alias_(exp.column("i"), "_ord", quoted=True),
                           exp.alias_(exp.Literal.number(int(self.now)), "_time", quoted=True)) \
             .from_(portable("range", exp.Literal.number(c.count)))
-        return self._add(name, body, Relation(name), columns={"_time": "num"}, events=False, always={"_time"})
+        return self.add_step(name, body, Relation(name), columns={"_time": "num"}, events=False, always={"_time"})
 
     def _WhereCommand(self, c: WhereCommand, rel, name):
         v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(c.expr)
         if v.type != "bool":
             raise unsupported("where with a condition that is not a comparison", self.dialect, command=c.name,
                               span=c.span)
-        return self._add(name, exp.select(*self._all(rel)).from_(rel.name).where(is_true(v)), rel)
+        return self.add_step(name, exp.select(*self.carried(rel)).from_(rel.name).where(is_true(v)), rel)
 
     def _EvalCommand(self, c: EvalCommand, rel, name):
         for i, a in enumerate(c.assignments):
@@ -205,7 +209,7 @@ class Translator(MoreCommands):
             v = ExpressionTranslator(self.ref(rel), self.dialect, c.name).value(a.expr)
             if v.type == "bool":
                 raise unsupported("A Boolean result", self.dialect, command=c.name, span=a.span)
-            rel = self._set(f"{name}_{i}", rel, {a.target: v}, always=True)
+            rel = self.set_fields(f"{name}_{i}", rel, {a.target: v}, always=True)
         return rel
 
     def _TableCommand(self, c: TableCommand, rel, name):
@@ -215,7 +219,7 @@ class Translator(MoreCommands):
         values = {f: ref(f, c) for f in dict.fromkeys(c.fields)}
         body = exp.select(col("_ord"), *[exp.alias_(v.sql, f, quoted=True) for f, v in values.items()]) \
             .from_(rel.name)
-        return self._add(name, body, rel, columns={f: ("str" if v.type == "null" else v.type)
+        return self.add_step(name, body, rel, columns={f: ("str" if v.type == "null" else v.type)
                                                    for f, v in values.items()}, events=False, hidden=set(),
                          table=True, always=set(values))
 
@@ -227,9 +231,9 @@ class Translator(MoreCommands):
             v = ref(old, c)
             columns = {k: t for k, t in rel.columns.items() if k not in (old, new)}
             columns[new] = "str" if v.type == "null" else v.type
-            body = exp.select(*self._all(rel, skip=(old, new)), exp.alias_(v.sql, new, quoted=True)).from_(rel.name)
+            body = exp.select(*self.carried(rel, skip=(old, new)), exp.alias_(v.sql, new, quoted=True)).from_(rel.name)
             always = (rel.always - {old, new}) | ({new} if old in rel.always else set())
-            rel = self._add(f"{name}_{len(self.ctes)}", body, rel, columns=columns,
+            rel = self.add_step(f"{name}_{len(self.ctes)}", body, rel, columns=columns,
                             hidden=(rel.hidden | {old}) - {new}, always=always)
         return rel
 
@@ -242,16 +246,16 @@ class Translator(MoreCommands):
                                   span=c.span)
             keep = [f for f in rel.columns if f in c.fields or f == "_time" and "_time" not in c.fields]
             body = exp.select(col("_ord"), *[col(f) for f in keep]).from_(rel.name)
-            return self._add(name, body, rel, columns={f: rel.columns[f] for f in keep})
+            return self.add_step(name, body, rel, columns={f: rel.columns[f] for f in keep})
         columns = {k: t for k, t in rel.columns.items() if k not in c.fields}
-        body = exp.select(*self._all(rel, skip=tuple(c.fields))).from_(rel.name)
-        return self._add(name, body, rel, columns=columns, hidden=rel.hidden | set(c.fields))
+        body = exp.select(*self.carried(rel, skip=tuple(c.fields))).from_(rel.name)
+        return self.add_step(name, body, rel, columns=columns, hidden=rel.hidden | set(c.fields))
 
     def _HeadCommand(self, c: HeadCommand, rel, name):
         if c.expr is not None or c.keeplast or c.null:
             raise unsupported("head with a condition", self.dialect, command=c.name, span=c.span)
-        body = exp.select(*self._all(rel)).from_(rel.name).order_by(col("_ord")).limit(sql_limit(c.limit))
-        return self._add(name, body, rel)
+        body = exp.select(*self.carried(rel)).from_(rel.name).order_by(col("_ord")).limit(sql_limit(c.limit))
+        return self.add_step(name, body, rel)
 
     def _SortCommand(self, c: SortCommand, rel, name):
         if c.reverse_all:
@@ -269,10 +273,10 @@ class Translator(MoreCommands):
     def _renumber(self, name, rel, order, limit=None) -> Relation:
         limit = sql_limit(limit) if limit else limit
         rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
-        body = exp.select(exp.alias_(rank, "_ord", quoted=True), *self._all(rel, skip=("_ord",))).from_(rel.name)
-        rel = self._add(name, body, rel)
+        body = exp.select(exp.alias_(rank, "_ord", quoted=True), *self.carried(rel, skip=("_ord",))).from_(rel.name)
+        rel = self.add_step(name, body, rel)
         if limit:
-            rel = self._add(name + "_n", exp.select(*self._all(rel)).from_(rel.name)
+            rel = self.add_step(name + "_n", exp.select(*self.carried(rel)).from_(rel.name)
                             .where(exp.LTE(this=col("_ord"), expression=exp.Literal.number(limit))), rel)
         return rel
 
@@ -299,12 +303,12 @@ class Translator(MoreCommands):
             body = body.where(exp.and_(*[exp.Not(this=exp.Is(this=v.sql.copy(), expression=exp.Null()))
                                          for v in keys.values()]))
             body = body.group_by(*[v.sql.copy() for v in keys.values()])
-        grouped = self._add(name + "_g", body, rel, columns=columns, events=False, hidden=set(), table=True,
+        grouped = self.add_step(name + "_g", body, rel, columns=columns, events=False, hidden=set(), table=True,
                             always=set(columns))
         order = [exp.Ordered(this=sort_key(Value(col(b), columns[b]))) for b in keys]
         rank = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order + [exp.Ordered(this=col("_seen"))]))
         body = exp.select(exp.alias_(rank, "_ord", quoted=True), *[col(n) for n in columns]).from_(grouped.name)
-        return self._add(name, body, grouped)
+        return self.add_step(name, body, grouped)
 
     def _aggregate(self, agg: ast.StatsAgg, ref, c) -> tuple[exp.Expression, str]:
         func = agg.func.lower()
