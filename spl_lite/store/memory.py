@@ -19,9 +19,9 @@ from typing import Callable, Iterator
 import numpy as np
 
 from .columns import NULL, STORE_METADATA, Column, Encoder, columnable
-from .field_names import FieldNames
+from . import field_names as _fields
 from .files import FileText
-from .parts import WorkerParts
+from . import parts
 from .hot import BATCH, HOT_FIELDS, HotExtractor
 from .projection import plain_path
 from .line_batches import LineBatch
@@ -48,7 +48,7 @@ class ScanRequest:
     fields: frozenset | None = None
 
 
-class EventStore(WorkerParts, FieldNames):
+class EventStore:
     def __init__(self):
         self._n = 0
         self._time = array("d")  # nan: no time
@@ -74,6 +74,39 @@ class EventStore(WorkerParts, FieldNames):
         self._escaped: dict[int, bool] = {}  # per buffer, when a loading worker found it out
         self.load_fields: frozenset | None = None  # a search run once: the fields it reads as extracted
 
+
+
+    # Which fields the events have (field_names.py): known per load, never a rescan per search.
+    def has_field(self, field: str) -> bool:
+        return _fields.has_field(self, field)
+
+    def holds_text(self, text: bytes, any_case: bool = False) -> bool:
+        return _fields.holds_text(self, text, any_case)
+
+    def holds_escapes(self) -> bool:
+        return _fields.holds_escapes(self)
+
+    def may_differ_in_case(self, field: str) -> bool:
+        return _fields.may_differ_in_case(self, field)
+
+    def defines(self, field: str) -> bool:
+        return _fields.defines(self, field)
+
+    def field_catalog(self) -> dict[str, int]:
+        return _fields.field_catalog(self)
+
+    @property
+    def catalog_is_estimated(self) -> bool:
+        return _fields.catalog_is_estimated(self)
+    def export(self, file_range: bytes | None) -> dict:
+        """What this (a loading worker's) store holds, in load order, for the engine's store to
+        take; the NDJSON range it read (``file_range``) is left out: the engine holds that file."""
+        return parts.export(self, file_range)
+
+    def merge(self, part: dict, decorate, file_bytes: bytes | None = None, offset: int = 0) -> int:
+        """Take a worker's part; its missing buffer is ``file_bytes``, where its offsets start at
+        ``offset``."""
+        return parts.merge(self, part, decorate, file_bytes, offset)
     def __len__(self) -> int:
         return self._n
 
@@ -370,7 +403,7 @@ class EventStore(WorkerParts, FieldNames):
                 missing.append(name)
             else:
                 out[name] = col
-        for name in [n for n in missing if not self._may_hold(n)]:
+        for name in [n for n in missing if not _fields.may_hold(self, n)]:
             missing.remove(name)
             out[name] = self._raw_columns[name] = Column(np.full(self._n, NULL, dtype=np.int32), [])
         if missing:
