@@ -5,7 +5,7 @@
     engine.load("logs/")
     result = engine.search("eventName=ConsoleLogin | stats count by userIdentity.userName")
 """
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import Engine, Query
@@ -16,7 +16,7 @@ __all__ = ["Engine", "Query", "Result", "SplError"]
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # The engine (and with it every command) is imported on first use, so a loading worker
     # process that imports only the store starts in a third of the time.
     if name in ("Engine", "Query"):

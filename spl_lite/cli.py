@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import Engine, SplError
+from . import Engine, Query, SplError
 from .errors import internal_error
 from .knowledge.conf import read_utf8
 from .render import FORMATS, render, render_many
@@ -268,7 +268,7 @@ def _main(argv: list[str] | None) -> int:
                     return 2
                 texts.append(read_spl_file(Path(name)))
         # Compile before loading: a search's earliest/latest lets a dump's files outside it go unread.
-        queries = []
+        queries: list[Query | SplError] = []  # an error is printed in its search's place
         for text in texts:
             try:
                 queries.append(engine.compile(text))

@@ -5,13 +5,17 @@ import functools
 import threading
 import time
 
-import orjson
+import os
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, TypeVar, Union
+
+import orjson
 
 from .catalog import Catalog, command_infos, eval_function_infos, lookup_files, stats_function_infos, top_values
+from .commands.base import Command
 from .commands.search import SearchCommand
 from . import arguments, limits as limits_module, plan
 from .errors import Span, SplError
@@ -29,24 +33,27 @@ from .knowledge import PACKS, Knowledge, attach
 from .datamodels import BUNDLED as BUNDLED_MODELS, DataModels
 from .syntax.macros import Macro, expand, strip_comments
 from .knowledge.conf import load_macros_conf
+from .syntax.ast import Pipeline
 from .syntax.parser import parse
 
 SAMPLE_DATA = Path(__file__).parent / "data" / "cloudtrail_sample.json.gz"
+PathArg = Union[str, "os.PathLike[str]"]  # a path as the library takes one
+PathArgs = Union[PathArg, Iterable[PathArg]]  # one path, or several
 
 
 class _Services:
     """The Engine's side of runtime.context.Services: what its searches may ask of it, and
     nothing more (commands never hold the Engine)."""
 
-    def __init__(self, engine: "Engine"):
+    def __init__(self, engine: "Engine") -> None:
         self._engine = engine
 
     @property
-    def eval_functions(self):
+    def eval_functions(self) -> Mapping[str, Any]:
         return self._engine.eval_functions
 
     @property
-    def macros(self):
+    def macros(self) -> Mapping[str, Macro]:
         return self._engine.macros
 
     @property
@@ -57,41 +64,44 @@ class _Services:
     def datamodels(self) -> DataModels:
         return self._engine.datamodels
 
-    def scan(self, request, columnar: bool = True):
+    def scan(self, request: Any, columnar: bool = True) -> Iterable[dict[str, Any]]:
         return self._engine.store.scan(request, columnar)
 
-    def geoip(self, span=None):
+    def geoip(self, span: Span | None = None) -> Any:
         engine = self._engine
         if engine._geoip_reader is None:
             from .commands.iplocation import open_geoip
             engine._geoip_reader = open_geoip(engine.geoip, span)
         return engine._geoip_reader
 
-    def plan(self, pipeline, text: str) -> list:
+    def plan(self, pipeline: Pipeline, text: str) -> list[Command]:
         return plan.build(pipeline, text)
 
     def check_search(self, text: str) -> None:
         self._engine.compile(text)
 
-    def search_rows(self, text: str) -> list[dict]:
+    def search_rows(self, text: str) -> list[dict[str, Any]]:
         return self._engine.compile(text).run().rows
 
-    def validate_subsearch(self, pipeline, env: SearchEnv) -> None:
+    def validate_subsearch(self, pipeline: Pipeline, env: SearchEnv) -> None:
         self._engine.executor.validate_subsearch(pipeline, env)
 
-    def run_subsearch(self, pipeline, env: SearchEnv, maxout: int, maxtime: float) -> list[dict]:
+    def run_subsearch(self, pipeline: Pipeline, env: SearchEnv, maxout: int, maxtime: float) -> list[dict[str, Any]]:
         return self._engine.executor.run_subsearch(pipeline, env, maxout, maxtime)
 
 
-def _one_at_a_time(method):
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _one_at_a_time(method: _Method) -> _Method:
     """Loading and searching share the engine's store: one at a time (an RLock, since a search
     compiles and runs others: map, subsearches). A search sees the store as it was when it began
     and no load is seen half done; concurrent add_events lost events and raised before."""
     @functools.wraps(method)
-    def guarded(self, *args, **kwargs):
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
         with (self.engine if isinstance(self, Query) else self)._lock:
             return method(self, *args, **kwargs)
-    return guarded
+    return guarded  # type: ignore[return-value]  # the same signature, wrapped
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ class Query:
     engine: "Engine"
     text: str
     expanded: str
-    commands: tuple
+    commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
 
     @_one_at_a_time
@@ -140,7 +150,8 @@ class Query:
         if named is None:
             return None
         wanted = set(first.fields) | named
-        defined, inputs = set(), set()
+        defined: set[str] = set()
+        inputs: set[str] = set()
         for k in self.engine.knowledge.values():
             for name in wanted & set(k.fields):
                 defined.add(name)
@@ -169,7 +180,7 @@ class Query:
         lines += self.engine.executor.explain(self)
         return "\n".join(lines)
 
-    def command_text(self, command) -> str:
+    def command_text(self, command: Command) -> str:
         span = command.span
         text = self.expanded[span.start:span.end].strip() if span else command.name
         return text if len(text) <= 60 else text[:57] + "..."
@@ -178,7 +189,7 @@ class Query:
 CIM_MACROS = BUNDLED_MODELS / "macros.conf"
 
 
-def _limits(value) -> limits_module.Limits:
+def _limits(value: object) -> limits_module.Limits:
     """Engine(limits=...): a Limits, or a dict of the ones to change; a bad name or value is a
     ValueError saying which."""
     if value is None:
@@ -196,9 +207,11 @@ def _limits(value) -> limits_module.Limits:
 class Engine:
     """Holds the events, macros and function registries; ``search`` runs SPL over them."""
 
-    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir=None, *,
-                 knowledge=(), macros=(), geoip=None, dedup_events: bool = False, limits=None,
-                 engine: str = "memory", engine_options=None, datamodels=()):
+    def __init__(self, addons: bool = True, now: float | None = None, lookups_dir: PathArg | None = None, *,
+                 knowledge: PathArgs = (), macros: PathArgs = (), geoip: PathArg | None = None,
+                 dedup_events: bool = False, limits: limits_module.Limits | dict[str, Any] | None = None,
+                 engine: str = "memory", engine_options: Mapping[str, Any] | None = None,
+                 datamodels: PathArgs = ()) -> None:
         """``limits``: a Limits or a dict of the ones to change (see spl_lite.limits); ``engine``:
         where searches run, "memory" (the reference), "duckdb" or "spark" (pip install
         'spl-lite[duckdb]' or '[spark]'); ``engine_options``: {"spark_master": URL} or
@@ -223,14 +236,15 @@ class Engine:
             columnar = engine_options.get("columnar", True)
             if not isinstance(columnar, bool):
                 raise TypeError(f"engine_options' columnar takes True or False, not {columnar!r}")
-            self.executor = MemoryExecutor(self, columnar=columnar)
+            self.executor: Executor = MemoryExecutor(self, columnar=columnar)
         else:
             from .sql import SqlExecutor
             self.executor = SqlExecutor(self, engine, engine_options)
 
-    def _setup(self, addons, now, lookups_dir, knowledge, macros, geoip, dedup_events):
+    def _setup(self, addons: bool, now: float | None, lookups_dir: Path | None, knowledge: list[Path],
+               macros: list[Path], geoip: Path | None, dedup_events: bool) -> None:
         self.services = _Services(self)
-        self.executor: Executor = MemoryExecutor(self)
+        self.executor = MemoryExecutor(self)
         self.addons = addons
         self.now = now
         self.lookups_dir = Path(lookups_dir) if lookups_dir else Path("lookups")
@@ -250,10 +264,10 @@ class Engine:
             self.knowledge_warnings += load_macros_conf(Path(path), self.macros)
         self.store = EventStore()
         self.load_report = LoadReport()
-        self._seen_ids: set | None = set() if dedup_events else None
+        self._seen_ids: set[str] | None = set() if dedup_events else None
         self._seen_files: set[str] = set()  # real paths loaded: a file is never read twice
 
-    def _read_knowledge(self, paths):
+    def _read_knowledge(self, paths: list[Path]) -> Callable[..., Any] | None:
         """Read the bundled packs (with addons) and the user's files; a function that gives an
         origin its sourcetype's knowledge, or None when there is no knowledge at all."""
         kb = Knowledge()
@@ -274,9 +288,9 @@ class Engine:
     # -------------------------------------------------------------- data
     @_one_at_a_time
     @limits_module.within(lambda engine: engine.limits)
-    def load(self, path, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
-             earliest: float | None = None, latest: float | None = None, progress=None,
-             only_for: "Query | None" = None) -> LoadReport:
+    def load(self, path: PathArg, *, sourcetype: str | None = None, index: str = "main", host: str = "localhost",
+             earliest: float | None = None, latest: float | None = None,
+             progress: Callable[[LoadReport], None] | None = None, only_for: "Query | None" = None) -> LoadReport:
         """Load a file, a directory (recursively), a zip or a glob of JSON event files.
 
         With ``earliest``/``latest`` (epoch), files in CloudTrail's S3 layout whose day lies
@@ -285,9 +299,10 @@ class Engine:
         text holds that search's literal terms are parsed and kept; the engine then answers
         that search only. A dataset made by ``spl-lite ingest`` is searched where it lies.
         """
-        path = arguments.optional_path(path, "load's path")
-        if path is None:
+        checked = arguments.optional_path(path, "load's path")
+        if checked is None:
             raise TypeError("load's path takes a path (str or os.PathLike), not NoneType")
+        path = checked
         for name, value in (("sourcetype", sourcetype), ("index", index), ("host", host)):
             if value is not None:
                 arguments.text(value, f"load's {name}")
@@ -312,7 +327,7 @@ class Engine:
         self.load_report.merge(report)
         return report
 
-    def _attach(self, path: Path, dataset: dict) -> LoadReport:
+    def _attach(self, path: Path, dataset: dict[str, Any]) -> LoadReport:
         self.executor.attach(path, dataset)
         report = LoadReport()
         report.events, report.files = dataset.get("events", 0), 1
@@ -322,7 +337,7 @@ class Engine:
         return self.load(SAMPLE_DATA)
 
     @_one_at_a_time
-    def add_events(self, events, index: str = "main", sourcetype: str = "aws:cloudtrail",
+    def add_events(self, events: Iterable[Mapping[str, Any]], index: str = "main", sourcetype: str = "aws:cloudtrail",
                    host: str | None = None, source: str | None = None) -> int:
         """Add JSON event bodies; a "_time" key (epoch seconds or ISO 8601 text) sets the time and
         is not in _raw. A _time that is neither is an SplError naming the event."""
@@ -365,15 +380,18 @@ class Engine:
         """What a user may type against this engine: fields (ranked by how many events have
         them) and their values, macros, lookup files, commands and functions."""
         store = self.store
+
+        def values(name: str, n: int = 10) -> list[tuple[str, int]]:
+            return top_values(store.column(name), n)
         return Catalog(
-            fields=store.field_catalog(), values=lambda name, n=10: top_values(store.column(name), n),
+            fields=store.field_catalog(), values=values,
             macros={k: m.definition for k, m in sorted(self.macros.items())},
             bundled_macros=frozenset(k for k, m in self.macros.items() if self._bundled_macros.get(k) is m),
             lookups=lookup_files(self.lookups_dir), commands=command_infos(),
             eval_functions=eval_function_infos(self.eval_functions),
             stats_functions=stats_function_infos(), events=len(store), estimated=store.catalog_is_estimated)
 
-    def define_macro(self, name: str, definition: str, args=()) -> None:
+    def define_macro(self, name: str, definition: str, args: str | Iterable[str] = ()) -> None:
         """A macro as macros.conf defines one: `name` in a search expands to ``definition``;
         with ``args``, `name(a, b)` fills $a$ and $b$."""
         arguments.text(name, "define_macro's name")
@@ -422,7 +440,7 @@ def _epoch_text(t: float | None) -> str:
     return "any" if t is None else f"{strftime(t, '%Y-%m-%dT%H:%M:%SZ')} ({t:g})"
 
 
-def given_time(value) -> float | None:
+def given_time(value: object) -> float | None:
     """The epoch for a _time given with an event: a number (any epoch precision) or ISO text."""
     if value is None or isinstance(value, bool):
         return None

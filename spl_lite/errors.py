@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -13,7 +14,7 @@ class Span:
     end: int
 
     @staticmethod
-    def of(meta_or_token) -> "Span | None":
+    def of(meta_or_token: object) -> "Span | None":
         start = getattr(meta_or_token, "start_pos", None)
         end = getattr(meta_or_token, "end_pos", None)
         if start is None:
@@ -93,7 +94,7 @@ def internal_error(exc: BaseException) -> str:
             "please report it with the search and data that caused it (--debug shows the traceback).")
 
 
-def did_you_mean(word: str, candidates, *, cutoff: float = 0.6) -> str | None:
+def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """The closest candidate to a misspelled word, as a hint sentence, or None."""
     cands = list(candidates)
     lower = {c.lower(): c for c in cands}

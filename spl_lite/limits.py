@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
 
 from .errors import SplError
 
@@ -117,14 +118,17 @@ def current() -> Limits:
     return _current.get()
 
 
-def within(limits_of):
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def within(limits_of: Callable[[Any], Limits]) -> Callable[[_Method], _Method]:
     """A method decorator: the method runs with ``limits_of(self)`` in force."""
-    def decorate(method):
+    def decorate(method: _Method) -> _Method:
         @functools.wraps(method)
-        def run(self, *args, **kwargs):
+        def run(self: Any, *args: Any, **kwargs: Any) -> Any:
             with applied(limits_of(self)):
                 return method(self, *args, **kwargs)
-        return run
+        return run  # type: ignore[return-value]  # the same signature, wrapped
     return decorate
 
 

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 from . import limits
@@ -18,7 +19,7 @@ MAX_MATCHES = 100  # limits.conf [lookup] max_matches
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 
 
-def lookup_path(directory: Path, name: str, *, command: str, span=None, must_exist: bool = True) -> Path:
+def lookup_path(directory: Path, name: str, *, command: str | None, span=None, must_exist: bool = True) -> Path:
     """The file for a lookup name; a name that could leave the directory is refused."""
     if not _SAFE_NAME.match(name) or ".." in name or len(name) > 200:
         raise SplError(f"The lookup name '{name[:60]}' is not allowed: use a file name of at most 200 "
@@ -95,13 +96,13 @@ class LookupTable:
         """A function (values of the input columns) -> matching rows, in file order (at most 100)."""
         index: dict[tuple, list[dict]] = {}
         patterns = []
-        fold = (lambda s: s) if case_sensitive else str.lower
+        fold: Callable[[str], str] = (lambda s: s) if case_sensitive else str.lower
         for row in self.rows:
             key = tuple(row.get(c) for c in inputs)
             if any(c in wildcard and isinstance(row.get(c), str) and "*" in row[c] for c in inputs):
                 patterns.append((key, row))
             elif all(isinstance(k, str) for k in key):
-                index.setdefault(tuple(fold(k) for k in key), []).append(row)
+                index.setdefault(tuple(fold(str(k)) for k in key), []).append(row)
         compiled = [(tuple(_wild(k, c in wildcard, case_sensitive) for k, c in zip(key, inputs)), row)
                     for key, row in patterns]
 
@@ -164,4 +165,4 @@ def _write_table(path: Path, rows: list[dict], append: bool) -> None:
 def _cell(v) -> str:
     if v is None:
         return ""
-    return "\n".join(to_string(x) for x in values_of(v))
+    return "\n".join(to_string(x) or "" for x in values_of(v))

@@ -1,17 +1,20 @@
 """Result: the rows a search returns, their columns in Splunk's order, and any warnings."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterable
+from typing import Any, Iterator
 
 from .errors import did_you_mean
 from .runtime.values import BODY, Rounded, event_fields, output_value
+
+Row = dict[str, Any]  # a field -> its value (a list for a multivalue field)
 
 
 class Result:
     """Rows (a dict each), ``fields`` (column order), ``warnings``, ``kind`` (events or table)."""
 
-    def __init__(self, fields: list[str], rows: list[dict], warnings: list[str], kind: str,
-                 display: dict | None = None):
+    def __init__(self, fields: list[str], rows: list[Row], warnings: list[str], kind: str,
+                 display: dict[tuple[int, str], str] | None = None):
         self.fields = fields
         self.rows = rows
         # (row, field) -> text where a value prints otherwise than its number: round(x,4)
@@ -22,8 +25,8 @@ class Result:
         self.timings: list[tuple[str, float]] = []  # (command, seconds), from Query.run(timing=True)
 
     @classmethod
-    def from_events(cls, events: list[dict], *, tabular: bool, warnings: list[str]) -> "Result":
-        display: dict = {}
+    def from_events(cls, events: list[Row], *, tabular: bool, warnings: list[str]) -> "Result":
+        display: dict[tuple[int, str], str] = {}
         if tabular:
             columns: dict[str, None] = {}
             rows = []
@@ -42,13 +45,13 @@ class Result:
             n for n in names if not n.startswith("_")) + (["_raw"] if "_raw" in names else [])
         return cls(fields, [{f: r.get(f) for f in fields if f in r} for r in rows], warnings, "events", display)
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def to_dicts(self) -> list[dict]:
+    def to_dicts(self) -> list[Row]:
         return [dict(r) for r in self.rows]
 
     def to_table(self, max_rows: int | None = None) -> str:
@@ -59,7 +62,7 @@ class Result:
         return self.to_table(max_rows=10)
 
 
-def _row(i: int, fields: dict, display: dict) -> dict:
+def _row(i: int, fields: Row, display: dict[tuple[int, str], str]) -> Row:
     row = {}
     for k, v in fields.items():
         if type(v) is Rounded:
@@ -68,7 +71,7 @@ def _row(i: int, fields: dict, display: dict) -> dict:
     return row
 
 
-def field_warnings(commands, store, rows=()) -> list[str]:
+def field_warnings(commands: Iterable[Any], store: Any, rows: Iterable[Row] = ()) -> list[str]:
     """A warning for each field the query names that no event has, but one differing in case does.
     A field that the results hold exists: no event needs to be looked at for it."""
     read: set[str] = set()

@@ -34,7 +34,7 @@ def _groups(sel: Selection, by, cols):
     return rows, group, first, keys
 
 
-def _aggregate(sel, specs, aggs, cols, rows, group, ngroups) -> list[list] | None:
+def _aggregate(sel, specs, aggs, cols, rows, group, ngroups) -> list[list]:
     """Per aggregate, its result for each group."""
     out = []
     for spec, agg in zip(specs, aggs):
@@ -150,7 +150,7 @@ def streamstats_selection(events, by, aggs, specs, current: bool) -> Selection |
     counts = nth + (1 if current else 0)
     codes = np.full(len(sel), -1, dtype=np.int32)
     codes[rows] = counts
-    top = int(counts.max(initial=0))
+    top = int(np.max(counts, initial=0))
     made = {spec.column: Column(codes, list(range(top + 1))) for spec in specs}
     return write_columns(sel, made)
 
@@ -173,7 +173,7 @@ def timechart_cells(events, by, aggs, specs, span_for, usenull: bool, null: str)
         return None
     buckets, bucket_codes = np.unique(np.floor_divide(t, span[0]) * span[0], return_inverse=True)
     keys = [bucket_codes.reshape(-1).astype(np.int32)]
-    series_values = [None]
+    series_values: list[str | None] = [None]
     if by:
         series = cols[by[0]]
         codes = series.group_codes()[rows]

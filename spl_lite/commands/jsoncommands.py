@@ -135,6 +135,8 @@ class TojsonCommand(Command):
 
 def _typed(value, kind: str):
     text = to_string(value)
+    if text is None:
+        return None
     if kind == "str":
         return text
     n = to_number(value)

@@ -8,7 +8,7 @@ model it sees only the indexed fields: _time, index, sourcetype, source and host
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..datamodels import Dataset
 from ..compiler.aggregation import split_stats_items
@@ -45,7 +45,7 @@ class TstatsCommand(Command):
 
     aggregates: tuple = ()
     datamodel: str | None = None
-    where: object = None
+    where: Any = None  # the where clause's search terms
     by: tuple = ()
     span_text: str | None = None
     prestats: bool = False

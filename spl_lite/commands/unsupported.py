@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..errors import SplError
+from ..errors import Span, SplError
 from .base import Command, Kind
 
 # Splunk's search commands (Search Reference), less those spl_lite implements.
@@ -38,7 +38,7 @@ class UnsupportedCommand(Command):
     kind: ClassVar[Kind] = Kind.STREAMING
 
     command: str = ""
-    name_span: object = None
+    name_span: Span | None = None
 
     def fields_read(self):
         return None

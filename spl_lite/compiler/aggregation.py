@@ -25,7 +25,8 @@ class AggSpec:
 
 
 def compile_aggregates(aggs, env, command: str, allnum: bool = False) -> list[AggSpec]:
-    specs, columns = [], set()
+    specs: list[AggSpec] = []
+    columns: set[str] = set()
     for agg in aggs:
         if agg.func.lower() == "sparkline":
             cls, arg = sparkline_factory(agg, command)

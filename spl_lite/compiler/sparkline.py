@@ -75,7 +75,7 @@ def finish(rows: list[dict], columns: list[str]) -> list[dict]:
             st = row.get(column)
             if not isinstance(st, Sparkline):
                 continue
-            cells = [None] * len(buckets)
+            cells: list = [None] * len(buckets)
             for t, v in st.seen:
                 i = index[floor_time(t, span)]
                 if cells[i] is None:
@@ -94,9 +94,11 @@ def _default_span(lo: float, hi: float) -> tuple:
     most = limits.current().sparkline_maxsize
     for step in TIME_STEPS:
         span = parse_span(step)
-        if len(_buckets(lo, hi, span, most + 1)) <= most:
+        if span is not None and len(_buckets(lo, hi, span, most + 1)) <= most:
             return span
-    return parse_span(TIME_STEPS[-1])
+    last = parse_span(TIME_STEPS[-1])
+    assert last is not None  # TIME_STEPS are spans
+    return last
 
 
 def _buckets(lo: float, hi: float, span: tuple, stop: int | None = None) -> list[float]:

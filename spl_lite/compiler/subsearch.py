@@ -11,7 +11,7 @@ from ..syntax import ast
 
 
 def _quote(value) -> str:
-    text = to_string(value)
+    text = to_string(value) or ""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -43,7 +43,7 @@ def format_rows(rows, *, row_prefix="(", col_prefix="(", col_sep="AND", col_end=
 def subsearch_text(rows) -> str:
     """The text a subsearch's results stand for: a `search` or `query` field as written, else the
     implicit format of every field."""
-    texts = [to_string(r.get("search", r.get("query"))) for r in rows
+    texts = [to_string(r.get("search", r.get("query"))) or "" for r in rows
              if r.get("search") is not None or r.get("query") is not None]
     if texts:
         return " OR ".join(f"( {t} )" for t in texts) if len(texts) > 1 else texts[0]

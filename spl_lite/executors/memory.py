@@ -89,7 +89,9 @@ class MemoryExecutor:
         stream = iter(())
         for c in commands:
             stream = c.prepare(env)(stream, ctx)
-        rows, deadline = [], time.monotonic() + maxtime
+        rows: list[dict] = []
+        deadline = time.monotonic() + maxtime
+        ev: dict
         for ev in stream:
             rows.append(ev)
             if len(rows) >= maxout:

@@ -58,7 +58,7 @@ def _one(flags: str, width: str, precision, conv: str, value) -> str:
         if grouping and conv in "fF":
             return f"{float(n):,.{precision or 6}f}".rjust(int(width or 0))
         return (spec + conv) % float(n)
-    text = "" if value is None else " ".join(map(to_string, value)) if isinstance(value, list) else to_string(value)
+    text = "" if value is None else " ".join(to_string(v) or "" for v in value) if isinstance(value, list) else to_string(value)
     return (spec + "s") % text
 
 

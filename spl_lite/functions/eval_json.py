@@ -60,7 +60,8 @@ def _json_array(*args):
 
 
 def _steps(path, exact: bool) -> list:
-    return [to_string(path)] if exact else parse_json_path(to_string(path))
+    text = to_string(path) or ""
+    return [text] if exact else parse_json_path(text)
 
 
 def _set(doc, steps: list, value, mode: str):

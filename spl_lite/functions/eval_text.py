@@ -125,7 +125,7 @@ for _alg in ("md5", "sha1", "sha256", "sha512"):
 
 def parse_json_path(path: str) -> list:
     """``a.b{1}.c`` / ``a.b{}.c`` -> ['a', 'b', 1, 'c'] / ['a', 'b', '*', 'c']."""
-    steps = []
+    steps: list[str | int] = []
     for part in path.split("."):
         while part:
             brace = part.find("{")
@@ -178,7 +178,7 @@ def spath_values(text, path: str):
     except (orjson.JSONDecodeError, TypeError):
         return None
     found = json_path_values(doc, parse_json_path(path))
-    vals = []
+    vals: list = []
     for node in found:
         if type(node) is list and path.endswith("{}"):
             vals.extend(json_text_or_scalar(x) for x in node)

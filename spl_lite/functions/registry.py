@@ -4,12 +4,12 @@ from __future__ import annotations
 import functools
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..runtime.values.scalar import OUT_OF_RANGE
 
 EVAL_FUNCTIONS: dict[str, "EvalFunction"] = {}
-STATS_FUNCTIONS: dict[str, type] = {}
+STATS_FUNCTIONS: dict[str, Any] = {}  # name -> its StatsFunction class
 
 
 @dataclass(frozen=True)

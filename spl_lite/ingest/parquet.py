@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ..errors import SplError
 from ..store.dataset import DATASET_FILE, FIELD_COLUMNS, FORMAT, JSON_COLUMNS, METADATA, WORK_PREFIX, unfinished
@@ -139,7 +140,7 @@ def ingest(paths, out: Path, *, sourcetype: str | None = None, index: str = "mai
         # Each day being written buffers its rows: flush them often, so memory stays bounded.
         db.execute(f"SET partitioned_write_flush_threshold = {ROW_GROUP}")
         from .workers import files_to_read, read_in_workers  # its module runs as a worker too
-        options = dict(sourcetype=sourcetype, index=index, host=host)
+        options: dict[str, Any] = dict(sourcetype=sourcetype, index=index, host=host)
         report = LoadReport()
         files = files_to_read(paths, report)
         if workers > 1 and len(files) > 1:

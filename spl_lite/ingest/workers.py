@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+from typing import Any
 from pathlib import Path
 
 from ..store.files import find_files
@@ -32,7 +33,8 @@ def _to_json(report: LoadReport) -> dict:
 
 
 def _from_json(data: dict) -> LoadReport:
-    return LoadReport(**{k: set(v) if k in ("accounts", "regions") else v for k, v in data.items()})
+    fields: dict[str, Any] = {k: set(v) if k in ("accounts", "regions") else v for k, v in data.items()}
+    return LoadReport(**fields)
 
 
 def read_in_workers(files: list[Path], work: Path, report: LoadReport, options: dict, batch: int,

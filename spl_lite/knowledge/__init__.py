@@ -13,6 +13,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from ..runtime.regex import compile_regex
 from ..errors import SplError
@@ -34,7 +35,7 @@ QUIET_SETTINGS = {"KV_MODE"}  # json extraction is what spl_lite does anyway
 class Rule:
     level: int
     kind: str
-    data: object
+    data: Any  # what the kind needs: (source, keep_existing), (fn, refs), (regex, group, source)...
     node: object = None  # an EVAL's expression, for executors that translate it
 
 @dataclass
@@ -44,7 +45,7 @@ class LookupRule:
     inputs: list[tuple[str, str]]  # (lookup column, event field)
     outputs: list[tuple[str, str]]  # (lookup column, event field)
     new_only: bool
-    match: object
+    match: Callable[[tuple], list]
     max_matches: int
     memo: dict = field(default_factory=dict)  # input values -> matching rows
     wildcard: tuple = ()  # columns whose cells may hold * (match_type = WILDCARD(...))
@@ -85,8 +86,8 @@ class SourcetypeKnowledge:
         rule = self.fields[name]
         if rule.kind == "alias":
             source, keep_existing = rule.data
-            out = self._inputs_at(source, ALIAS)
-            return None if out is None else out | ({name} if keep_existing else set())
+            aliased = self._inputs_at(source, ALIAS)
+            return None if aliased is None else aliased | ({name} if keep_existing else set())
         if rule.kind == "eval":
             out: set[str] = set()
             for ref, _ in rule.data[1]:
@@ -323,7 +324,9 @@ class Knowledge:
     def _lookup_rule(self, value: str) -> LookupRule:
         words = shlex.split(value)
         name, rest = words[0], words[1:]
-        inputs, outputs, new_only, target = [], [], False, None
+        inputs: list[tuple[str, str]] = []
+        outputs: list[tuple[str, str]] = []
+        new_only, target = False, None
         i = 0
         while i < len(rest):
             w = rest[i]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import overload
 from pathlib import Path
 
 from ..errors import SplError
@@ -21,6 +22,11 @@ class Stanza:
     name: str
     line: int
     settings: list[Setting] = field(default_factory=list)
+
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
 
     def get(self, key: str, default: str | None = None) -> str | None:
         for s in reversed(self.settings):

@@ -74,7 +74,7 @@ class Repl(Session):
                  write=None, pager: bool | None = None):
         super().__init__(engine, write=write, pager=pager)
         hist = FileHistory(str(self._history_file())) if history else InMemoryHistory()
-        self.session = PromptSession(
+        self.session: PromptSession = PromptSession(
             message=[("class:prompt", "spl> ")], prompt_continuation="...> ", multiline=True,
             lexer=SplLexer(), completer=SplCompleter(lambda: self.catalog), complete_while_typing=False,
             history=hist, auto_suggest=AutoSuggestFromHistory(), key_bindings=key_bindings(),

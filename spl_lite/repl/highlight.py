@@ -46,7 +46,7 @@ def _token_class(tok, next_tok) -> str | None:
 
 def classify(text: str) -> list[tuple[int, int, str]]:
     """(start, end, class) spans for the text; after a syntax error the rest is marked."""
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     masked = text
     for m in re.finditer(r"```.*?(```|\Z)", text, re.S):
         spans.append((m.start(), m.end(), "comment"))
@@ -62,7 +62,7 @@ def classify(text: str) -> list[tuple[int, int, str]]:
     except LarkError as e:
         error_at = getattr(e, "pos_in_stream", None)
     for i, tok in enumerate(tokens):
-        if tok.start_pos is None or masked[tok.start_pos:tok.end_pos] != str(tok):
+        if tok.start_pos is None or tok.end_pos is None or masked[tok.start_pos:tok.end_pos] != str(tok):
             continue
         if any(s <= tok.start_pos < e for s, e, _ in spans):
             continue

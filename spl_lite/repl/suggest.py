@@ -85,7 +85,8 @@ def suggest(text: str, catalog: Catalog, limit: int = 200) -> list[Suggestion]:
         typed = text[text.rfind("`") + 1:]
         return _rank(typed, [Suggestion(f"{name.split('(')[0]}`", "macro", definition[:60], len(typed) + 0)
                              for name, definition in catalog.macros.items()], limit)
-    typed = WORD.search(masked).group()
+    found = WORD.search(masked)  # it matches at the end, if only the empty word
+    typed = found.group() if found else ""
     before = masked[:len(masked) - len(typed)]
     if before.count('"') % 2:
         return []  # inside a quoted string

@@ -12,10 +12,21 @@ from typing import Any, Protocol
 class Services(Protocol):
     """The capabilities a search may use, as a search head offers them to its commands."""
 
-    eval_functions: Mapping[str, Any]
-    macros: Mapping[str, Any]
-    lookups_dir: Path
-    datamodels: Any
+    @property
+    def eval_functions(self) -> Mapping[str, Any]:
+        """Eval function name -> its EvalFunction (the built-in ones and any the user added)."""
+
+    @property
+    def macros(self) -> Mapping[str, Any]:
+        """Macro key (name, or name(n) with n arguments) -> its Macro."""
+
+    @property
+    def lookups_dir(self) -> Path:
+        """Where lookup files are looked for by name."""
+
+    @property
+    def datamodels(self) -> Any:
+        """The data models (datamodels.DataModels) tstats and datamodel search."""
 
     def scan(self, request: Any, columnar: bool = True) -> Iterable[dict]:
         """The stored events a leading search asks for (store.memory.ScanRequest), newest first;

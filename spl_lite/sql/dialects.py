@@ -17,11 +17,11 @@ from . import rendered
 PREFIX = "portable_"
 
 
-def portable(name: str, *args) -> exp.Expression:
+def portable(name: str, *args: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=PREFIX + name, expressions=list(args))
 
 
-def _fn(name: str, *args) -> exp.Expression:
+def _fn(name: str, *args) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
@@ -29,7 +29,7 @@ def _s(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
 
-def _in(value: exp.Expression, *texts: str) -> exp.Expression:
+def _in(value: exp.Expr, *texts: str) -> exp.Expr:
     return exp.In(this=value, expressions=[_s(t) for t in texts])
 
 
@@ -43,6 +43,13 @@ def _bracket_path(name: str) -> str | None:
     if any('"' in p or "\\" in p or not p for p in parts):
         return None
     return "$" + "".join(f"[\"{p}\"]" for p in parts)
+
+
+def _by_path(json_field, raw, name):
+    """A field read along its bracketed JSON path; None (the engine refuses it) for a name no
+    path can spell, as Spark's does."""
+    path = _bracket_path(name.name)
+    return None if path is None else json_field(raw, path)
 
 
 def _kv_json_duckdb(kind, text):
@@ -87,7 +94,7 @@ def _json_field_spark(raw, name):
 
 
 # ------------------------------------------------------------------ numbers as text
-def _number_text(dialect: str, n: exp.Expression) -> exp.Expression:
+def _number_text(dialect: str, n: exp.Expr) -> exp.Expr:
     """A double as Splunk prints it: whole numbers below 1e16 without a decimal point, others as
     Python's repr (DuckDB's cast agrees; Spark's Java text does not, so Spark asks Python)."""
     if dialect in RENDERED:
@@ -229,12 +236,12 @@ FUNCTIONS = {
     },
     "databricks": {
         **SPARK_SQL,
-        "json_field": lambda raw, name: rendered.json_field_databricks(raw, _bracket_path(name.name)),
+        "json_field": lambda raw, name: _by_path(rendered.json_field_databricks, raw, name),
         "number_text": lambda n: _number_text("databricks", n),
         **{f"sort_key_{m}": _native_sort_key("databricks", m) for m in MODES},
     },
     "trino": {
-        "json_field": lambda raw, name: rendered.json_field_trino(raw, _bracket_path(name.name)),
+        "json_field": lambda raw, name: _by_path(rendered.json_field_trino, raw, name),
         "number_text": lambda n: _number_text("trino", n),
         "range": _range_trino,
         "percent": lambda n: _fn("format", _s("%.6f"), n),
@@ -274,7 +281,7 @@ def supports(dialect: str, name: str) -> bool:
     return name in FUNCTIONS.get(dialect, {})
 
 
-def expand(tree: exp.Expression, dialect: str) -> exp.Expression:
+def expand(tree: exp.Expr, dialect: str) -> exp.Expr:
     """The tree with every portable call written in the dialect's own functions."""
     table = FUNCTIONS[dialect]
 
@@ -290,5 +297,5 @@ def expand(tree: exp.Expression, dialect: str) -> exp.Expression:
     return tree.transform(visit)
 
 
-def render(tree: exp.Expression, dialect: str, pretty: bool = False) -> str:
+def render(tree: exp.Expr, dialect: str, pretty: bool = False) -> str:
     return expand(tree, dialect).sql(dialect=dialect, pretty=pretty)

@@ -42,7 +42,7 @@ class SqlExecutor:
         self.backend = backend(dialect, options)
         self._db = None
         self._loaded = None
-        self.dataset = None  # (path, description) of a dataset made by spl-lite ingest
+        self.dataset: tuple[object, dict] | None = None  # (path, description) of a dataset made by spl-lite ingest
 
     def attach(self, path, info: dict) -> None:
         """Search a Parquet dataset made by spl-lite ingest (read where it lies, never loaded)."""

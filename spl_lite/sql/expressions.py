@@ -98,7 +98,7 @@ class ExpressionTranslator:
         cls = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}[op]
         return Value(exp.Paren(this=cls(this=x, expression=y)), "num")
 
-    def _compare(self, op, a: Value, b: Value, node) -> exp.Expression:
+    def _compare(self, op, a: Value, b: Value, node) -> exp.Expr:
         if "mv" in (a.type, b.type) or "bool" in (a.type, b.type):
             raise self.no("Comparing a multivalue or a Boolean", node)
         if a.type == "num" and b.type == "num":
@@ -197,7 +197,7 @@ class ExpressionTranslator:
         return kinds.pop() if kinds else "null"
 
 
-def numeric_comparison(op: str, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def numeric_comparison(op: str, a: exp.Expr, b: exp.Expr) -> exp.Expr:
     """Two doubles compared as the memory engine compares them (IEEE 754): NaN is unordered, so
     every comparison with it is false but !=. DuckDB and Spark order NaN above every number."""
     nan = exp.or_(is_nan(a.copy()), is_nan(b.copy()))
@@ -205,7 +205,7 @@ def numeric_comparison(op: str, a: exp.Expression, b: exp.Expression) -> exp.Exp
                     default=COMPARISONS[op](this=a, expression=b))
 
 
-def text_case(name: str, text: exp.Expression, dialect: str) -> exp.Expression:
+def text_case(name: str, text: exp.Expr, dialect: str) -> exp.Expr:
     """lower()/upper() as Python has them: the engine's own for ASCII text, where every engine
     agrees; spl_lite's (spl_lower, spl_upper) for the rest, since engines differ from Python on
     final sigma (ΣΑΣ is σας), special casing (ﬁ is FI, ß is SS) and İ. SQL printed for an
@@ -257,7 +257,7 @@ class SearchTranslator:
     def no(self, what: str, node) -> Unsupported:
         return unsupported(what, self.dialect, command=self.command, span=getattr(node, "span", None))
 
-    def test(self, node) -> exp.Expression:
+    def test(self, node) -> exp.Expr:
         """A predicate that is never null."""
         if node is None:
             return exp.true()
@@ -292,7 +292,7 @@ class SearchTranslator:
             raise self.no("A search on a multivalue field", node)
         return v
 
-    def _match(self, v: Value, pattern: str, node) -> exp.Expression:
+    def _match(self, v: Value, pattern: str, node) -> exp.Expr:
         if pattern == "*":
             return exp.Not(this=exp.Is(this=v.sql, expression=exp.Null()))
         if wildcard_cidr(pattern):

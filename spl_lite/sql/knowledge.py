@@ -16,7 +16,8 @@ MAX_DEPTH = 20  # definitions that refer to definitions, at most this deep
 class KnowledgeFields:
     def __init__(self, knowledge: dict, dialect: str, raw):
         self.knowledge, self.dialect, self.raw = knowledge, dialect, raw  # raw(name, node) -> Value
-        self.tables: dict[int, tuple[str, object]] = {}  # lookup files the query reads: id -> (table, LookupTable)
+        # The lookup files the query reads: id(rule) or ("file", path) -> (table name, LookupTable).
+        self.tables: dict[object, tuple[str, object]] = {}
 
     def defines(self, name: str) -> bool:
         return any(name in k.fields for k in self.knowledge.values())
@@ -78,10 +79,11 @@ class KnowledgeFields:
             if v.type not in ("str", "null"):
                 raise unsupported(f"The field '{name}' (a lookup on a number)", self.dialect, command=command,
                                   span=getattr(node, "span", None))
-            cell, value = exp.column(lookup_column, table="l", quoted=True), v.sql
+            cell: exp.Expr = exp.column(lookup_column, table="l", quoted=True)
+            value: exp.Expr = v.sql
             if not rule.case_sensitive:
                 cell, value = exp.Lower(this=cell), exp.Lower(this=value)
-            equal = exp.EQ(this=value, expression=cell)
+            equal: exp.Expr = exp.EQ(this=value, expression=cell)
             if lookup_column in rule.wildcard:
                 pattern = fn("replace", fn("replace", fn("replace", cell.copy(), exp.Literal.string("%"),
                                                          exp.Literal.string("\\%")),

@@ -5,7 +5,7 @@ the command's class to it."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlglot import exp
 
@@ -93,7 +93,8 @@ def _TopCommand(t: Translator, c: TopCommand, rel, name):
     ranked = t.add_step(name + "_r", exp.select(exp.Star(), exp.alias_(rank, "_rank", quoted=True),
                                                exp.alias_(total, "_total", quoted=True)).from_(counted.name),
                        counted)
-    outputs, columns = [col(k) for k in keys], {k: "str" for k in keys}
+    outputs: list[exp.Expr] = [col(k) for k in keys]
+    columns = {k: "str" for k in keys}
     if o.get("showcount", True):
         outputs.append(exp.alias_(col("_n"), o.get("countfield", "count"), quoted=True))
         columns[o.get("countfield", "count")] = "num"
@@ -119,7 +120,7 @@ def _TopCommand(t: Translator, c: TopCommand, rel, name):
                 .having(exp.GT(this=exp.Sum(this=col("_n")), expression=exp.Literal.number(0)))
             if by:
                 other = other.group_by(*[col(b) for b in by])
-            kept = exp.union(kept, other, distinct=False)
+            kept = exp.union(kept, other, distinct=False)  # type: ignore[assignment]  # a query either way
         ranked = t.add_step(name + "_k", kept, ranked)
     order = [exp.Ordered(this=sort_key(Value(col(b), "str"))) for b in by] + [exp.Ordered(this=col("_rank"))]
     numbered = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
@@ -138,7 +139,7 @@ def _StreamstatsCommand(t: Translator, c: StreamstatsCommand, rel, name):
         raise unsupported("streamstats by a multivalue field", t.dialect, command=c.name, span=c.span)
     running = exp.Window(this=exp.RowNumber(), partition_by=[as_text(v) for v in keys] or None,
                          order=exp.Order(expressions=[exp.Ordered(this=col("_ord"))]))
-    count = running if c.current else exp.Sub(this=running, expression=exp.Literal.number(1))
+    count: exp.Expr = running if c.current else exp.Sub(this=running, expression=exp.Literal.number(1))
     if keys:
         # Events missing a BY field pass through without the running count.
         missing = exp.or_(*[exp.Is(this=v.sql.copy(), expression=exp.Null()) for v in keys])
@@ -228,6 +229,7 @@ def _RegexCommand(t: Translator, c: RegexCommand, rel, name):
     if v.type not in ("str", "num", "null"):
         raise unsupported("regex on a multivalue field", t.dialect, command=c.name, span=c.span)
     hit = exp.RegexpLike(this=as_text(v), expression=exp.Literal.string(re2(t, c.pattern, c)))
+    keep: exp.Expr
     if c.negate:
         # regex f!="..." also keeps the results that have no f.
         keep = exp.Not(this=exp.Coalesce(this=hit, expressions=[exp.false()]))
@@ -280,7 +282,7 @@ def _LookupCommand(t: Translator, c: LookupCommand, rel, name):
     where = exp.and_(*[exp.EQ(this=exp.column(i.column, table="l", quoted=True), expression=v.sql)
                        for i, v in zip(c.inputs, values)])
 
-    def first(column: str) -> exp.Expression:
+    def first(column: str) -> exp.Expr:
         # The first row's value as an aggregate: Spark answers a correlated LIMIT 1 wrongly.
         return exp.Subquery(this=exp.select(exp.ArgMin(this=exp.column(column, table="l", quoted=True),
                                                        expression=exp.column("_row", table="l")))
@@ -294,7 +296,7 @@ def _LookupCommand(t: Translator, c: LookupCommand, rel, name):
                           span=c.span)
     set_to = {}
     for column, target in outputs:
-        found = exp.Case(ifs=[exp.If(this=matched.copy(), true=first(column))], default=own[target].sql)
+        found: exp.Expr = exp.Case(ifs=[exp.If(this=matched.copy(), true=first(column))], default=own[target].sql)
         if c.new_only:  # OUTPUTNEW: fields the event has stay
             found = exp.Coalesce(this=own[target].sql.copy(), expressions=[found])
         set_to[target] = Value(found, "str")
@@ -317,7 +319,8 @@ def _BinCommand(t: Translator, c: BinCommand, rel, name):
     width = exp.Literal.number(span[0] if span else number)
     low = exp.Mul(this=exp.Floor(this=exp.Div(this=n, expression=width)), expression=width.copy())
     if c.field == "_time":
-        bucket, kind = low, "num"
+        bucket: exp.Expr = low
+        kind = "num"
     else:
         high = exp.Add(this=low.copy(), expression=width.copy())
         bucket = exp.DPipe(this=exp.DPipe(this=number_text(low), expression=exp.Literal.string("-")),
@@ -400,7 +403,7 @@ def _sed_parts(expr: str):
 
 
 # The command node's class -> its translation, for Translator.translate.
-COMMANDS = {
+COMMANDS: dict[type, Callable[..., Any]] = {  # (Translator, command, relation, name) -> Relation
     DedupCommand: _DedupCommand,
     TopCommand: _TopCommand,
     StreamstatsCommand: _StreamstatsCommand,

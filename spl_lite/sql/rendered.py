@@ -18,11 +18,11 @@ IPV4 = rf"^{IPV4_OCTET}(\.{IPV4_OCTET}){{3}}$"
 
 
 @functools.lru_cache(maxsize=None)
-def _template(sql: str, dialect: str) -> exp.Expression:
+def _template(sql: str, dialect: str) -> exp.Expr:
     return sqlglot.parse_one(sql, read=dialect)
 
 
-def fill(sql: str, dialect: str, **values) -> exp.Expression:
+def fill(sql: str, dialect: str, **values) -> exp.Expr:
     """A template with each column __name replaced by values[name]."""
     def put(node):
         if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
@@ -31,7 +31,7 @@ def fill(sql: str, dialect: str, **values) -> exp.Expression:
     return _template(sql, dialect).copy().transform(put)
 
 
-def let(dialect: str, value: exp.Expression, name: str, template: str, **values) -> exp.Expression:
+def let(dialect: str, value: exp.Expr, name: str, template: str, **values) -> exp.Expr:
     """A template with __name bound to value once: neither engine has LET, but a lambda
     over a one-item array binds it, so the value is written (and computed) once."""
     var = exp.column(name)
@@ -47,7 +47,7 @@ def _escaped(pattern: str, dialect: str) -> str:
     return pattern.replace("\\", "\\\\") if dialect == "databricks" else pattern
 
 
-def sort_key(dialect: str, mode: str, t: exp.Expression) -> exp.Expression:
+def sort_key(dialect: str, mode: str, t: exp.Expr) -> exp.Expr:
     """Splunk's order as a row (kind, number, text): numbers first by value, then IPv4 addresses,
     then text by bytes, missing last (auto); num and ip put their kind first and text after."""
     from ..runtime.values.scalar import NUMBER
@@ -83,7 +83,7 @@ _EXPONENT = "CAST(REGEXP_EXTRACT(__j, 'E(-?[0-9]+)$', 1) AS INTEGER)"
 _DIGITS = "COALESCE(NULLIF(REGEXP_REPLACE(REPLACE(REGEXP_EXTRACT(__j, '^-?([0-9.]+)', 1), '.', ''), '0+$', ''), ''), '0')"
 
 
-def number_text(dialect: str, n: exp.Expression) -> exp.Expression:
+def number_text(dialect: str, n: exp.Expr) -> exp.Expr:
     """A double as Splunk prints it: whole numbers below 1e16 without a decimal point, others
     as Python's repr writes them, made from the engine's Java text (j), its exponent (e) and
     its digits without trailing zeros (d)."""
@@ -96,7 +96,7 @@ def number_text(dialect: str, n: exp.Expression) -> exp.Expression:
                "CAST(CAST(__n AS BIGINT) AS VARCHAR) ELSE __text END", text=text)
 
 
-def json_field_trino(raw: exp.Expression, path: str) -> exp.Expression:
+def json_field_trino(raw: exp.Expr, path: str) -> exp.Expr:
     """KV_MODE=json over Trino's JSON type: objects and arrays no value, JSON null "null", a
     number with a fraction or exponent as a double, any other scalar as its text."""
     value = fill("JSON_EXTRACT(__r, __p)", "trino", r=raw, p=exp.Literal.string(path))
@@ -110,7 +110,7 @@ def json_field_trino(raw: exp.Expression, path: str) -> exp.Expression:
                                                                           v=exp.column("v"))))
 
 
-def json_field_databricks(raw: exp.Expression, path: str) -> exp.Expression:
+def json_field_databricks(raw: exp.Expr, path: str) -> exp.Expr:
     """KV_MODE=json over VARIANT (Spark 4, Databricks): the kind read off schema_of_variant; a
     decimal with a fraction is a double to Splunk, a whole one (a big integer) keeps its digits."""
     value = fill("VARIANT_GET(TRY_PARSE_JSON(__r), __p)", "databricks", r=raw, p=exp.Literal.string(path))

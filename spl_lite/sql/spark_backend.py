@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Any
 
 from ..errors import SplError
 from . import udfs
@@ -25,7 +26,7 @@ def session(master: str | None = None, remote: str | None = None):
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     # A builder of its own: SparkSession.builder is shared, and keeps options between sessions.
-    builder = SparkSession.Builder().appName("spl_lite")
+    builder: Any = SparkSession.Builder().appName("spl_lite")  # or Spark Connect's, below
     if remote:
         # pyspark's Connect module ends the whole process when its packages are missing.
         missing = [m for m in ("pandas", "pyarrow", "grpc", "google.protobuf") if not _importable(m)]

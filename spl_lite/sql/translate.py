@@ -8,6 +8,7 @@ its span) before any work starts: an executor says what it cannot do, it never a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlglot import exp
 
@@ -50,7 +51,7 @@ class Relation:
 
 @dataclass
 class Translation:
-    sql: exp.Expression
+    sql: exp.Expr
     columns: list[tuple[str, str]]  # output fields and their types, in order
     table: bool  # a table (table, stats); else events (makeresults, eval)
     always: set  # columns every row has, even when null
@@ -72,7 +73,7 @@ class Translator:
         self.knowledge = KnowledgeFields(knowledge or {}, dialect, self.raw)
         self.command = "search"
         self.regexes: list[tuple[str, object]] = []  # (RE2 pattern, command), for the executor to check
-        self.ctes: list[tuple[str, exp.Expression]] = []
+        self.ctes: list[tuple[str, exp.Expr]] = []
 
     def translate(self, commands) -> Translation:
         rel = None
@@ -80,7 +81,7 @@ class Translator:
             if isinstance(c, UnsupportedCommand):
                 raise c.error_now()  # not a gap of this engine: spl_lite has no such command yet
             self.command = c.name
-            method = getattr(self, "_" + type(c).__name__, None)
+            method: Callable | None = getattr(self, "_" + type(c).__name__, None)
             more = MORE_COMMANDS.get(type(c))
             if method is not None:
                 rel = method(c, rel, f"s{i}")
@@ -143,11 +144,12 @@ class Translator:
         return ["_ord"] + (["_time", "_raw", "index", "sourcetype", "source", "host", *self.stored,
                             *self.subtrees] if rel.events else [])
 
-    def carried(self, rel: Relation, skip=()) -> list[exp.Expression]:
+    def carried(self, rel: Relation, skip=()) -> list[exp.Expr]:
         """Every column the relation carries, to pass along unchanged."""
         base = self._base(rel)
-        return [col(n) for n in base if n not in skip and n not in rel.columns] + \
-            [col(n) for n in rel.columns if n not in skip]
+        names = [n for n in base if n not in skip and n not in rel.columns] + \
+            [n for n in rel.columns if n not in skip]
+        return [col(n) for n in names]
 
     def set_fields(self, name: str, rel: Relation, values: dict, always: bool = False) -> Relation:
         """Fields set to new values (a dict field -> Value): one that exists keeps its place among
@@ -163,7 +165,7 @@ class Translator:
         return self.add_step(name, body, rel, columns=columns, hidden=rel.hidden - set(values),
                          always=rel.always | set(values) if always else rel.always)
 
-    def add_step(self, name: str, body: exp.Expression, rel: Relation, **changes) -> Relation:
+    def add_step(self, name: str, body: exp.Expr, rel: Relation, **changes) -> Relation:
         self.ctes.append((name, body))
         columns = dict(changes.get("columns", rel.columns))
         always = set(changes.get("always", rel.always)) & set(columns)
@@ -310,7 +312,7 @@ class Translator:
         body = exp.select(exp.alias_(rank, "_ord", quoted=True), *[col(n) for n in columns]).from_(grouped.name)
         return self.add_step(name, body, grouped)
 
-    def _aggregate(self, agg: ast.StatsAgg, ref, c) -> tuple[exp.Expression, str]:
+    def _aggregate(self, agg: ast.StatsAgg, ref, c) -> tuple[exp.Expr, str]:
         func = agg.func.lower()
         if isinstance(agg.arg, ast.ExprArg):
             raise unsupported("eval() inside stats", self.dialect, command=c.name, span=agg.span)

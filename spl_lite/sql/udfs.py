@@ -30,6 +30,7 @@ def eval_function(name: str, args: list):
     if spec.propagate_nulls and any(v is None for v in values):
         result = None
     else:
+        assert spec.impl is not None  # only lazy functions (if, case) have none, and they are not UDFs
         try:
             result = spec.impl(*values)
         except OUT_OF_RANGE:  # null, as in memory

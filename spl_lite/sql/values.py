@@ -21,7 +21,7 @@ NUMBER_PATTERN = f"{SPACE}{NUMBER}{SPACE}"
 
 @dataclass(frozen=True)
 class Value:
-    sql: exp.Expression
+    sql: exp.Expr
     type: str  # str | num | bool | mv | null
 
 
@@ -46,18 +46,18 @@ def col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
-def fn(name: str, *args) -> exp.Expression:
+def fn(name: str, *args) -> exp.Expr:
     """A function call rendered as written (the executors register the spl_* ones)."""
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def json_field(raw: exp.Expression, name: str) -> exp.Expression:
+def json_field(raw: exp.Expr, name: str) -> exp.Expr:
     """A field extracted from the event's JSON as Splunk's KV_MODE=json does: objects and
     arrays are no value, JSON null is the text "null", numbers as eval would print them."""
     return portable("json_field", raw, exp.Literal.string(name))
 
 
-def as_number(v: Value, strict: bool = False) -> exp.Expression:
+def as_number(v: Value, strict: bool = False) -> exp.Expr:
     """eval's reading of a value as a number: text that looks like one (the memory engine's
     patterns: ASCII digits, ASCII white space around unless ``strict``, as tonumber() wants),
     nan, inf and infinity as those doubles; else null."""
@@ -84,21 +84,21 @@ def as_number(v: Value, strict: bool = False) -> exp.Expression:
     ])
 
 
-def _double(text: str) -> exp.Expression:
+def _double(text: str) -> exp.Expr:
     return exp.cast(exp.Literal.string(text), "DOUBLE")
 
 
-def is_nan(n: exp.Expression) -> exp.Expression:
+def is_nan(n: exp.Expr) -> exp.Expr:
     """Whether a double is NaN, never null."""
     return exp.Coalesce(this=exp.func("isnan", n), expressions=[exp.false()])
 
 
-def number_text(n: exp.Expression) -> exp.Expression:
+def number_text(n: exp.Expr) -> exp.Expr:
     """A double as Splunk prints it: whole numbers below 1e16 without a decimal point."""
     return portable("number_text", n)
 
 
-def as_text(v: Value) -> exp.Expression:
+def as_text(v: Value) -> exp.Expr:
     if v.type == "num":
         return number_text(v.sql)
     if v.type == "null":
@@ -109,14 +109,14 @@ def as_text(v: Value) -> exp.Expression:
     return v.sql
 
 
-def is_true(v: Value) -> exp.Expression:
+def is_true(v: Value) -> exp.Expr:
     """Where and if() keep a row only when the condition is true: null and non-booleans are not."""
     if v.type != "bool":
         return exp.false()
     return exp.Coalesce(this=v.sql, expressions=[exp.false()])
 
 
-def search_value_match(field: exp.Expression, pattern: str, dialect: str) -> exp.Expression | None:
+def search_value_match(field: exp.Expr, pattern: str, dialect: str) -> exp.Expr | None:
     """field=value in a search: case-insensitive, * as a wildcard; None when the pattern needs
     rules SQL lacks here (non-ASCII case folding)."""
     if not pattern.isascii():
@@ -130,7 +130,7 @@ def search_value_match(field: exp.Expression, pattern: str, dialect: str) -> exp
                       expression=exp.Literal.string("\\"))
 
 
-def sort_key(v: Value, mode: str = "auto") -> exp.Expression:
+def sort_key(v: Value, mode: str = "auto") -> exp.Expr:
     """Splunk's order (numbers, then IP addresses, then text by bytes) as one sortable text."""
     return portable(f"sort_key_{mode}", as_text(v))
 

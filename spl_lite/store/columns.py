@@ -121,13 +121,13 @@ def group_keys(code_arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.nd
     if not code_arrays:
         return np.zeros(n, np.int64), np.zeros(min(n, 1), np.int64)
     key = code_arrays[0].astype(np.int64) + 1
-    size = int(key.max(initial=0)) + 1
+    size = int(np.max(key, initial=0)) + 1
     for codes in code_arrays[1:]:
-        width = int(codes.max(initial=NULL)) + 2
+        width = int(np.max(codes, initial=NULL)) + 2
         if size * width > _DENSE:
             _, key = np.unique(key, return_inverse=True)
             key = key.reshape(-1).astype(np.int64)
-            size = int(key.max(initial=0)) + 1
+            size = int(np.max(key, initial=0)) + 1
         key = key * width + (codes.astype(np.int64) + 1)
         size *= width
     if size > _DENSE:

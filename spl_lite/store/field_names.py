@@ -49,7 +49,7 @@ def _has_field(store: EventStore, field: str) -> bool:
                 if not store._escapes:
                     return False
     col = store.column(field)
-    return bool((col.codes >= 0).any())
+    return col is not None and bool((col.codes >= 0).any())
 
 
 def _key_text(field: str) -> bytes | None:

@@ -12,6 +12,7 @@ import bz2
 import glob
 import gzip
 import io
+from typing import Any
 import lzma
 import os
 import re
@@ -201,7 +202,7 @@ def read_file_bytes(path: Path) -> bytes:
 
 def decompress(data: bytes) -> bytes:
     """Bytes as stored (perhaps compressed) -> their content, within the size limit."""
-    opener = None
+    opener: Any = None
     if data[:2] == b"\x1f\x8b":
         opener = gzip.GzipFile
     elif data[:3] == b"BZh":

@@ -38,7 +38,7 @@ def plan(sources: list[tuple[str, Path, bytes | None]], n_workers: int) -> list[
     sizes = [len(data) if data is not None else _size(path) for _, path, data in sources]
     if n_workers < 2 or sum(sizes) < PARALLEL_BYTES or (len(sources) < 2 and sizes[0] < RANGE_BYTES):
         return None
-    parts = []
+    parts: list[tuple] = []
     for (name, path, data), size in zip(sources, sizes):
         if data is None and size >= RANGE_BYTES and _plain_ndjson(path):
             cuts = _cuts(path, size, n_workers * 2)
@@ -87,6 +87,7 @@ def results(parts, options: dict, n_workers: int):
         for w in range(n_workers):
             proc = subprocess.Popen(worker_command(__name__), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             procs.append(proc)
+            assert proc.stdin is not None and proc.stdout is not None  # both are pipes
             try:
                 proc.stdin.write(pickle.dumps((parts[w::n_workers], options, limits.current())))
                 proc.stdin.close()
@@ -95,7 +96,7 @@ def results(parts, options: dict, n_workers: int):
         yield None
         for i in range(len(parts)):
             try:
-                yield pickle.load(procs[i % n_workers].stdout)
+                yield pickle.load(procs[i % n_workers].stdout)  # type: ignore[arg-type]  # a pipe, asserted above
             except (EOFError, pickle.UnpicklingError, BrokenPipeError):
                 raise _stopped(parts) from None
         done = True
@@ -103,7 +104,8 @@ def results(parts, options: dict, n_workers: int):
         for proc in procs:
             if not done:
                 proc.kill()
-            proc.stdout.close()
+            if proc.stdout is not None:
+                proc.stdout.close()
             proc.wait()
     if any(proc.returncode for proc in procs):
         raise _stopped(parts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -210,6 +210,7 @@ class EventStore:
         enc = self._raw_columns.get(name)
         if enc is None:
             enc = self._raw_columns[name] = Encoder()
+        assert isinstance(enc, Encoder)  # columns are made once loading is over
         enc.pad(self._n)
         return enc
 
@@ -372,7 +373,7 @@ class EventStore:
             if n not in self._columns:
                 need |= raw_inputs_of(self, n)
         self.raw_columns(need)
-        return {n: self.column(n) for n in names}
+        return {n: col for n in names if (col := self.column(n)) is not None}
 
     def has_raw_column(self, name: str) -> bool:
         return name in self._raw_columns or name in STORE_METADATA
@@ -393,7 +394,7 @@ class EventStore:
 
     def raw_columns(self, names) -> dict[str, Column]:
         self._ensure_sorted()
-        out = {}
+        out: dict[str, Any] = {}  # loading is over: every entry of _raw_columns is a Column
         missing = []
         for name in names:
             col = self._raw_columns.get(name)

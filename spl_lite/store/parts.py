@@ -62,9 +62,9 @@ def merge(store: EventStore, part: dict, decorate, file_bytes: bytes | None = No
         remap = np.array([enc.code(v) for v in values] + [NULL], dtype=np.int32)
         enc.codes.frombytes(remap[codes].tobytes())
     store._n += part["n"]
-    for enc in store._raw_columns.values():
-        if isinstance(enc, Encoder):
-            enc.pad(store._n)
+    for col in store._raw_columns.values():
+        if isinstance(col, Encoder):
+            col.pad(store._n)
     store._sorted = part["n"] == 0
     store._columns, store._catalog, store._has, store._by_buffer, store._escapes = {}, None, {}, None, None
     return part["n"]

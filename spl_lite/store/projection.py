@@ -43,7 +43,7 @@ class Projection:
         """For the fields made into columns at load (all 17 of hot.py's: 2.2 s a 250k-event
         range, against 2.8 s parsed whole; 2 fields: 1.07 s). One per set of fields: making
         the decoder takes 0.3 ms, which a folder of many small files would pay per file."""
-        return None if fields is None else _projection(cls, tuple(fields))
+        return None if fields is None else _projection(tuple(fields))
 
     @classmethod
     def _make(cls, fields: tuple) -> "Projection | None":
@@ -104,10 +104,11 @@ class Projection:
             nodes, spec = records, self.spec
             for i, k in enumerate(parents):
                 attr, child = spec[1][k]
-                nodes = levels.get(tuple(parents[:i + 1]))
-                if nodes is None:
-                    nodes = levels[tuple(parents[:i + 1])] = _objects(
+                known = levels.get(tuple(parents[:i + 1]))
+                if known is None:
+                    known = levels[tuple(parents[:i + 1])] = _objects(
                         list(map(getattr, levels[tuple(parents[:i])], repeat(attr))), child)
+                nodes = known
                 spec = child
             columns[f] = list(map(getattr, nodes, repeat(spec[1][leaf][0])))  # None: JSON null
         return columns, stamps, named
@@ -119,8 +120,8 @@ def plain_path(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=32)
-def _projection(cls, fields: tuple):
-    return cls._make(fields)
+def _projection(fields: tuple) -> Projection | None:
+    return Projection._make(fields)
 
 
 def _holds_dotted(text, window: bytes, names: list) -> bool:

@@ -61,6 +61,7 @@ def epoch_seconds(v: float) -> float | None:
 def event_time(record: dict) -> float | None:
     """_time for a JSON record: CloudTrail's eventTime, else a common timestamp field."""
     et = record.get("eventTime")
+    t: float | None
     if type(et) is str:
         t = cloudtrail_time(et)
         if t is not None:
@@ -73,8 +74,9 @@ def event_time(record: dict) -> float | None:
             return epoch_seconds(v)
         if type(v) is str:
             t = parse_iso(v)
-            if t is None and to_number(v) is not None:
-                t = epoch_seconds(to_number(v))
+            n = to_number(v)
+            if t is None and n is not None:
+                t = epoch_seconds(n)
             if t is not None:
                 return t
     return None

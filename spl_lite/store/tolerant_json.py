@@ -91,7 +91,7 @@ def dumps_deep(rec: dict) -> bytes:
         return b"{}"
 
 
-def array_elements(text: bytes, start: int) -> Iterator[bytes]:
+def array_elements(text: bytes, start: int) -> Iterator[bytes | None]:
     """The text of each element of the array whose first element starts at ``start``. Strings
     are skipped by a regex, so only brackets and commas are counted here. An array that the
     text ends inside (a file cut short) ends with None after the text of its last, cut, element."""

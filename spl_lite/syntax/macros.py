@@ -27,7 +27,9 @@ def strip_comments(text: str) -> str:
 
 
 def _split_args(text: str) -> list[str]:
-    out, depth, quote, cur = [], 0, False, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth, quote = 0, False
     for i, c in enumerate(text):
         if c == '"' and (i == 0 or text[i - 1] != "\\"):
             quote = not quote
