@@ -31,15 +31,15 @@ def value_matcher(pattern: str) -> Callable[[object], bool]:
     if _CIDR.match(pattern):
         from ..functions.eval_conditional import cidr_contains
         low = pattern.lower()
-        return lambda v: cidr_contains(pattern, to_string(v)) or to_string(v).lower() == low
+        return lambda v: cidr_contains(pattern, to_string(v) or "") or (to_string(v) or "").lower() == low
     if "*" in pattern:
         rx = wildcard_regex(pattern)
-        return lambda v: rx.match(to_string(v))
+        return lambda v: rx.match(to_string(v) or "")
     low = pattern.lower()
     if pattern.isascii():
-        return lambda v: (v if type(v) is str else to_string(v)).lower() == low
+        return lambda v: (v if type(v) is str else to_string(v) or "").lower() == low
     fold = pattern.casefold()
-    return lambda v: to_string(v).casefold() == fold
+    return lambda v: (to_string(v) or "").casefold() == fold
 
 
 def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
@@ -50,24 +50,29 @@ def keyword_matcher(text: str, quoted: bool, case_sensitive: bool = False,
     if len(parts) > 1 and not quoted and not case_sensitive and not any(c in MAJOR_BREAKERS for c in text if c != "*"):
         return _wildcard_keyword(parts, MAJOR_BREAKERS if whole_term else MAJOR_BREAKERS + MINOR_BREAKERS)
     edge = re.escape(MAJOR_BREAKERS) if whole_term else _BREAK_CLASS
-    pattern = _term_pattern(parts, quoted, edge)
-    flags = 0 if case_sensitive else _regex.IGNORECASE
-    rx = _regex.compile(pattern, flags)
-    rxb = _regex.compile(pattern.encode("utf-8"), flags)
     if case_sensitive:
+        pattern = _term_pattern(parts, quoted, edge)
+        rx, rxb = _regex.compile(pattern), _regex.compile(pattern.encode("utf-8"))
         return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
+    # Without CASE() the term and the text are compared lowered, as str.lower() lowers them
+    # (the rule of field=value and of lower(): values/scalar.py), so the Kelvin sign is a k here
+    # too. Text all ASCII is lowered as bytes.
+    pattern = _term_pattern([p.lower() for p in parts], quoted, edge)
+    rx, rxb = _regex.compile(pattern), _regex.compile(pattern.encode("utf-8"))
     # The longest literal piece must occur somewhere: a plain substring test rules out most
     # events far faster than the token-boundary regex.
     # (In a phrase, a space stands for any run of white space.)
     piece = max(re.split(r"[*\s]+", text) if quoted else parts, key=len).lower()
     piece_b = piece.encode("utf-8")
-    if not piece or not piece.isascii():
-        return lambda raw: (rxb if type(raw) is bytes else rx).search(raw) is not None
 
     def match(raw):
         if type(raw) is bytes:
-            return piece_b in raw.lower() and rxb.search(raw) is not None
-        return piece in raw.lower() and rx.search(raw) is not None
+            if raw.isascii():
+                low = raw.lower()
+                return piece_b in low and rxb.search(low) is not None
+            raw = raw.decode("utf-8", "replace")
+        low = raw.lower()
+        return piece in low and rx.search(low) is not None
     return match
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import orjson
 
@@ -17,7 +17,7 @@ from .files import ARCHIVE_SUFFIXES, FileProblem, FileText, find_files, read_fil
 from .line_batches import each_event
 from .records import Origins, _ndjson, _read_elements, _read_ndjson, is_digest, make_event
 from .tolerant_json import ARRAY_START, dumps_deep, loads
-from ..runtime.values import BODY
+from ..runtime.values import BODY, holds_lowered
 
 
 @dataclass
@@ -69,8 +69,9 @@ def read_file(path: Path, report: LoadReport, *, sourcetype: str | None, index: 
         report.errors.append(f"{name}: cannot read ({e.strerror or e})")
         report.bad_files += 1
         return
-    if getattr(data, "problem", ""):  # a gzip file with bytes after its data: what came before is read
-        report.errors.append(f"{name}: {data.problem}")
+    problem = getattr(data, "problem", "")
+    if problem:  # a gzip file with bytes after its data: what came before is read
+        report.errors.append(f"{name}: {problem}")
     yield from read_data(name, data, report, sourcetype=sourcetype, index=index, host=host, decorate=decorate,
                          wanted=wanted, fields=fields)
 
@@ -116,7 +117,7 @@ def read_data(name: str, data: bytes, report: LoadReport, *, sourcetype: str | N
                         raw = orjson.dumps(rec)
                     except orjson.JSONEncodeError:  # nested deeper than orjson writes
                         raw = dumps_deep(rec)
-                    if wanted and not all(w in raw.lower() for w in wanted):
+                    if wanted and not all(holds_lowered(raw, w) for w in wanted):
                         continue
                     yield make_event(rec, raw, origins)
                 return
@@ -177,7 +178,7 @@ def load_paths(paths, store, *, sourcetype: str | None = None, index: str = "mai
     gc.disable()
     # Bodies hold only what the columns made at load read, unless eventIDs are to be compared.
     fields = store.load_names() if seen_ids is None and hasattr(store, "load_names") else None
-    options = dict(sourcetype=sourcetype, index=index, host=host, wanted=wanted, fields=fields)
+    options: dict[str, Any] = dict(sourcetype=sourcetype, index=index, host=host, wanted=wanted, fields=fields)
     try:
         sources = [(name, f, data) for p in paths for f in find_files(p, report, seen_files)
                    for name, data in _sources(f, report, earliest, latest)]
@@ -210,7 +211,7 @@ def _load_in_workers(parts, store, report: LoadReport, options: dict, decorate, 
     answers = load_workers.results(parts, {**options, "load_fields": store.load_fields}, n)
     next(answers)  # the workers start before this process reads the files it keeps
     try:
-        whole: dict[str, bytes] = {}
+        whole: dict[str, bytes | FileText] = {}
         for kind, name, path, a, b in parts:
             if kind == "range" and path not in whole and not options.get("wanted"):
                 # Loaded for one search that names its fields: the text waits on disk until a

@@ -9,10 +9,11 @@ value JSON writes as it is. Case does not matter, as in search.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import re
 
 from ..runtime.terms import TIME_MODIFIERS, wildcard_cidr
-from ..runtime.values import METADATA
+from ..runtime.values import METADATA, folded_bytes, holds_lowered
 from ..syntax import ast
 
 _AS_WRITTEN = re.compile(r"[A-Za-z0-9_.:/@+-]{3,}\Z")  # no character JSON would escape
@@ -47,15 +48,19 @@ def candidate_lines(data: bytes, wanted: list[bytes]):
         end = data.find(b"\n", at)
         end = len(data) if end < 0 else end
         if rest:
-            line = data[start:end].lower()
-            if not all(w in line for w in rest):
+            line = data[start:end]
+            if not all(holds_lowered(line, w) for w in rest):
                 continue
         yield start, end
 
 
 def find_any_case(data: bytes, text: bytes):
-    """Offsets where lower-case ASCII ``text`` occurs in ``data``, in any case."""
-    return _plain_hits(data, text) if text.lower() == text.upper() else _hits_any_case(data, text)
+    """Offsets, ascending, where lower-case ASCII ``text`` occurs in ``data`` in any case, and
+    where a character that lowers to one of its letters (the Kelvin sign for k) occurs: a
+    caller tests those places whole."""
+    hits = _plain_hits(data, text) if text.lower() == text.upper() else _hits_any_case(data, text)
+    others = folded_bytes(text)
+    return heapq.merge(hits, *(_plain_hits(data, b) for b in others)) if others else hits
 
 
 def _hits_any_case(data: bytes, text: bytes, chunk: int = 16 << 20):

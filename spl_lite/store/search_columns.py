@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..runtime.values import holds_lowered
 from ..runtime.terms import TIME_MODIFIERS, matches_every_event
 from .prefilter import find_any_case
 from .columns import columnable
@@ -64,7 +65,9 @@ def _mask(node, columns: dict, compile, lo: int, hi: int):
 def select(store, request, lo: int, hi: int, columnar: bool = True) -> np.ndarray:
     """Store positions (ascending: newest first) of the events in [lo, hi) matching the terms;
     without ``columnar`` every term is tested event by event."""
-    cheap, costly, rest = [], [], []
+    cheap: list[tuple] = []
+    costly: list[tuple] = []
+    rest: list = []
     for t in conjuncts(request.terms):
         names: set = set()
         if not columnar or not _fields(t, names) or not all(columnable(n) for n in names):
@@ -79,8 +82,7 @@ def select(store, request, lo: int, hi: int, columnar: bool = True) -> np.ndarra
     positions = np.arange(lo, hi, dtype=np.int64) if mask is None else np.nonzero(mask)[0] + lo
     for t, cols in costly:
         if len(positions) * _WIDE > len(store):
-            names = list(cols)
-            built = store.columns(names)
+            built = store.columns(list(cols))
             m = _mask(t, built, request.compile, lo, hi)
             positions = positions[m[positions - lo]]
         else:
@@ -105,7 +107,7 @@ def _keyword_candidates(store, term, positions: np.ndarray) -> np.ndarray:
         return positions
     needle = text.lower().encode("ascii")
     if len(positions) * 64 < len(store):
-        return np.array([p for p in positions.tolist() if needle in store.raw(p).lower()], dtype=np.int64)
+        return np.array([p for p in positions.tolist() if holds_lowered(store.raw(p), needle)], dtype=np.int64)
     found = []
     for buffer, starts, ends, pos in store.buffers_by_start():
         offsets = np.fromiter(find_any_case(buffer, needle), dtype=np.int64)
@@ -119,8 +121,8 @@ def _keyword_candidates(store, term, positions: np.ndarray) -> np.ndarray:
     if not found:
         return positions[:0]
     # positions is sorted: look the few found events up in it rather than sorting both
-    found = np.unique(np.concatenate(found))
-    at = np.searchsorted(positions, found)
+    hits = np.unique(np.concatenate(found))
+    at = np.searchsorted(positions, hits)
     ok = at < len(positions)
-    ok[ok] = positions[at[ok]] == found[ok]
-    return found[ok]
+    ok[ok] = positions[at[ok]] == hits[ok]
+    return hits[ok]

@@ -46,6 +46,25 @@ OUT_OF_RANGE = (OverflowError, ValueError)
 STRICT_NUMBER = re.compile(f"(?:{NUMBER}|{SPECIAL})\\Z")
 
 
+# Case-insensitive matching compares text as Python's str.lower() leaves it, in search terms
+# and in `lower()` alike. Two characters outside ASCII lower to ASCII letters: the Kelvin sign
+# to "k" and the dotted capital I to "i" and a combining dot. A search of raw bytes for
+# lower-case ASCII text must also look at events holding them (by their UTF-8 bytes).
+LOWERS_TO_ASCII = {"k": "\u212a".encode(), "i": "\u0130".encode()}
+
+
+def folded_bytes(text: bytes) -> tuple[bytes, ...]:
+    """The UTF-8 of the characters outside ASCII whose lower case gives a letter of ``text``."""
+    return tuple(b for letter, b in LOWERS_TO_ASCII.items() if letter.encode() in text)
+
+
+def holds_lowered(raw: bytes, text: bytes) -> bool:
+    """Whether ``raw`` lowered (as str.lower() lowers) holds the lower-case ``text``."""
+    if text in raw.lower():
+        return True
+    return not raw.isascii() and text in raw.decode("utf-8", "replace").lower().encode("utf-8")
+
+
 def whole(n: int) -> int | float:
     """An integer as Splunk holds it: exact up to 2**53, a double beyond."""
     return n if -EXACT <= n <= EXACT else float(n)
@@ -119,6 +138,7 @@ class Rounded(float):
     """A number that remembers how many decimals round() gave it: round(0.80499,4) -> 0.8050."""
 
     __slots__ = ("decimals",)
+    decimals: int
 
     def __new__(cls, value: float, decimals: int):
         obj = super().__new__(cls, value)
