@@ -16,8 +16,8 @@ import orjson
 
 from .catalog import Catalog, command_infos, eval_function_infos, lookup_files, stats_function_infos, top_values
 from .commands.base import Command
-from .commands.search import SearchCommand
 from . import arguments, limits as limits_module, plan
+from .plan import rules
 from .errors import Span, SplError
 from .executors import Executor, MemoryExecutor
 from .functions import EVAL_FUNCTIONS
@@ -119,62 +119,45 @@ class Query:
         """Run the search; with ``timing``, Result.timings holds each command's own time."""
         return self.engine.executor.run(self, timing)
 
+    def _env(self) -> SearchEnv:
+        """What the optimizer's rules see: now is the moment they are asked (a relative time
+        such as earliest=-24h is resolved then, as Splunk resolves it when a search runs)."""
+        now = self.engine.now if self.engine.now is not None else int(time.time())
+        return SearchEnv(self.engine.services, now, self.expanded, validating=True)
+
+    def pushdown(self) -> rules.Pushdown | None:
+        """What the plan pushes into the scan of the stored events (plan/rules: one rule per
+        file); None when the search starts with a generating command."""
+        return rules.pushdown(self.commands, self.engine.knowledge.values(), self._env())
+
     def time_range(self) -> tuple[float | None, float | None]:
         """(earliest, latest) that the search's earliest=/latest= terms set, as epochs."""
-        first = self.commands[0] if self.commands else None
-        if not isinstance(first, SearchCommand) or not first.leading:
-            return None, None
-        from .compiler.search_terms import compile_search
-        now = self.engine.now if self.engine.now is not None else int(time.time())
-        _, tr = compile_search(first.terms, SearchEnv(self.engine.services, now, self.expanded, validating=True), leading=True)
-        return tr.earliest, tr.latest
+        return rules.time_range(self.commands, self._env())
 
     def required_text(self) -> list[bytes]:
         """Texts (lower case) that every event this search can return holds; none when the
         search may read other events (a subsearch) or names no such term."""
-        from .store.prefilter import mentions_subsearch, required_text
-        first = self.commands[0] if self.commands else None
-        if not isinstance(first, SearchCommand) or not first.leading or mentions_subsearch(self.commands):
-            return []
-        defined = set().union(*(k.fields for k in self.engine.knowledge.values()))
-        return required_text(first.terms, defined)
+        return rules.required_text(self.commands, self.engine.knowledge.values())
 
     def load_fields(self) -> frozenset[str] | None:
         """The fields as extracted that this search reads (its terms', the rest of the
         pipeline's and the inputs of the add-on's fields among them); None when it may read any."""
-        from .store.prefilter import named_fields
-        first = self.commands[0] if self.commands else None
-        if not isinstance(first, SearchCommand) or not first.leading or first.fields is None:
-            return None
-        named = named_fields(first.terms)
-        if named is None:
-            return None
-        wanted = set(first.fields) | named
-        defined: set[str] = set()
-        inputs: set[str] = set()
-        for k in self.engine.knowledge.values():
-            for name in wanted & set(k.fields):
-                defined.add(name)
-                inputs |= k.inputs(name) or set()
-        # The add-on's fields are made from their inputs; one that reads itself (errorCode) is both.
-        return frozenset((wanted - defined) | inputs)
+        return rules.load_fields(self.commands, self.engine.knowledge.values())
 
     def explain(self) -> str:
         """The plan: what was pushed into the scan of the stored events (terms, fields, the
         text every event must hold, the time range, the fields parsed at load), then each
         command and the path it takes on this engine's executor."""
         lines = [f"Search: {' '.join(self.expanded.split())}"]
-        first = self.commands[0] if self.commands else None
-        if isinstance(first, SearchCommand) and first.leading:
-            earliest, latest = self.time_range()
-            fields = first.fields
-            wanted = self.required_text()
-            load = self.load_fields()
+        pushed = self.pushdown()
+        if pushed is not None:
+            fields, load = pushed.fields, pushed.load_fields
             lines += ["Pushed into the scan:",
-                      f"  terms: {self.command_text(first) or '*'}",
-                      f"  time range: {_epoch_text(earliest)} to {_epoch_text(latest)}",
+                      f"  terms: {self.command_text(self.commands[0]) or '*'}",
+                      f"  time range: {_epoch_text(pushed.earliest)} to {_epoch_text(pushed.latest)}",
                       f"  fields the rest reads: {'all' if fields is None else ', '.join(sorted(fields)) or 'none'}",
-                      f"  text every event holds: {', '.join(w.decode(errors='replace') for w in wanted) or 'none'}",
+                      f"  text every event holds: "
+                      f"{', '.join(w.decode(errors='replace') for w in pushed.required_text) or 'none'}",
                       f"  fields parsed at load (spl-lite query): "
                       f"{'all' if load is None else ', '.join(sorted(load)) or 'none'}"]
         lines += self.engine.executor.explain(self)

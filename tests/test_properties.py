@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spl_lite
-import spl_lite.plan as plan_module
+import spl_lite.plan.rules.projection as plan_module  # the projection rule
 from spl_lite.syntax.parser import parse
 
 TOKENS = ["index=main", "a=1", "b=*", "NOT", "OR", "(", ")", "|", "stats", "count", "by", "a", "eval",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..store.columns import Column, Encoder, columnable, group_keys, overlay
-from ..store.prefilter import mentions_subsearch
+from ..syntax.ast import mentions_subsearch
 from ..store.selection import Selection
 from ..runtime.values import field_getter
 from ..syntax import ast

@@ -115,23 +115,6 @@ class Command:
                 raise cls.error(f"Unexpected argument. Usage: {cls.syntax}", getattr(item, "span", None))
 
 
-def fields_needed(commands) -> frozenset[str] | None:
-    """What the commands after the leading search read of the stored events, up to the first
-    command that makes a table; None when that is every field (events are the output)."""
-    needed: set[str] = {"_time"}
-    made: set[str] = set()
-    for cmd in commands:
-        read = cmd.fields_read()
-        if read is None:
-            return None
-        needed |= read - made
-        if cmd.always_writes:
-            made |= cmd.fields_written()
-        if cmd.kind is Kind.TRANSFORMING:
-            return frozenset(needed)
-    return None
-
-
 # ------------------------------------------------------------------ option converters
 
 def to_int(text: str) -> int:

@@ -15,7 +15,7 @@ from ..compiler.aggregation import split_stats_items
 from ..compiler.search_terms import TimeRange, compile_search
 from ..runtime.values import get_field
 from ..store.memory import ScanRequest
-from ..store.prefilter import named_fields
+from ..syntax.ast import named_fields
 from ..syntax import ast
 from .base import Command, Kind, to_bool, to_int, to_text
 from .bin import BinCommand, check_span

@@ -2,16 +2,14 @@
 stand. Validated once, at compile time; executors run it."""
 from __future__ import annotations
 
-import dataclasses
-
 from ..commands import COMMANDS, NOT_YET, Kind, Pipeline
-from ..commands.base import fields_needed
 from ..commands.eval import EvalCommand
 from ..commands.makeresults import MakeresultsCommand
 from ..commands.search import SearchCommand
 from ..commands.unsupported import UnsupportedCommand
 from ..errors import Span, SplError, did_you_mean
 from ..syntax import ast
+from . import rules
 
 
 def build(pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
@@ -48,9 +46,7 @@ def build(pipeline: Pipeline, text: str, warnings: list | None = None) -> list:
                            f"of the search, after a leading '|'.", command=args.name,
                            span=args.name_span)
         commands.append(cmd)
-    if commands and isinstance(commands[0], SearchCommand) and commands[0].leading:
-        commands[0] = dataclasses.replace(commands[0], fields=fields_needed(commands[1:]))
-    return commands
+    return rules.project(commands)
 
 
 def unknown_command(args: ast.CommandArgs) -> SplError:

@@ -371,3 +371,32 @@ def collect_fields(root, names: set) -> bool:
                 else:
                     todo.append(value)
     return True
+
+
+def walk(tree):
+    """Every syntax node under ``tree`` (a node, or tuples and lists of them), in no set order."""
+    todo = [tree]
+    while todo:  # a loop, not recursion: a chain of thousands of terms is a deep tree
+        node = todo.pop()
+        if isinstance(node, (tuple, list)):
+            todo.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            yield node
+            todo.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+
+
+def named_fields(terms) -> set[str] | None:
+    """The fields search terms name; None when one is a wildcard (it may name any)."""
+    out: set[str] = set()
+    for node in walk(terms):
+        name = getattr(node, "field", None)
+        if type(name) is str:
+            if "*" in name:
+                return None
+            out.add(name)
+    return out
+
+
+def mentions_subsearch(tree) -> bool:
+    """Whether a syntax tree (or commands) holds a subsearch, which reads events of its own."""
+    return any(isinstance(node, Subsearch) for node in walk(tree))
