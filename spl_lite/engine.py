@@ -8,7 +8,7 @@ import time
 import os
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar, Union
 
@@ -112,6 +112,9 @@ class Query:
     expanded: str
     commands: tuple[Command, ...]
     warnings: tuple[str, ...] = ()
+    # What an executor made of the plan once and keeps with it (the SQL executor's translation),
+    # under its own key: not part of the query's identity.
+    compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @_one_at_a_time
     @limits_module.within(lambda query: query.engine.limits)

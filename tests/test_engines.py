@@ -233,3 +233,24 @@ def test_a_search_nested_past_sqlglot_is_refused_not_a_traceback(sample_engines)
     with pytest.raises(spl_lite.SplError) as e:
         sample_engines("duckdb").search("index=main " + "NOT " * 301 + "eventName=x | stats count")
     assert e.value.headline == "Error in 'search' command: This search is nested too deeply for duckdb SQL."
+
+
+def test_a_query_is_translated_once_for_its_check_explain_and_runs(monkeypatch):
+    """The SQL executor keeps its translation with the compiled query (issue 19): compiling
+    checks it, explain prints it and each run executes it, with no translation again while the
+    engine's now and dataset stay."""
+    from spl_lite.sql import executor as sql_executor
+    calls = []
+    real = sql_executor.Translator.translate
+    monkeypatch.setattr(sql_executor.Translator, "translate",
+                        lambda self, commands: calls.append(1) or real(self, commands))
+    e = spl_lite.Engine(now=1700000000, engine="duckdb", addons=False)
+    e.add_events([{"_time": 1700000000 - i, "n": i % 3} for i in range(10)], sourcetype="json")
+    query = e.compile("earliest=-1h | stats count by n")
+    assert "SELECT" in query.explain()
+    first, again = query.run().rows, query.run().rows
+    assert first == again == [{"n": "0", "count": 4}, {"n": "1", "count": 3}, {"n": "2", "count": 3}]
+    assert len(calls) == 1
+    e.now = 1700000000 + 60  # another now: relative times are resolved again
+    assert query.run().rows == [{"n": "0", "count": 4}, {"n": "1", "count": 3}, {"n": "2", "count": 3}]
+    assert len(calls) == 2

@@ -53,7 +53,19 @@ class SqlExecutor:
 
     # -------------------------------------------------------------- compile time
     def translate(self, query):
+        """The query as one SQL statement: translated once and kept with the query, for its check,
+        explain and every run, while what it depends on stays (the engine's now, which resolves
+        relative times, and the dataset searched)."""
         now = self.engine.now if self.engine.now is not None else int(time.time())
+        key = (self.sql_dialect, now, self.dataset[0] if self.dataset else None)
+        kept = query.compiled.get("sql")
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        translation = self._translate(query, now)
+        query.compiled["sql"] = (key, translation)
+        return translation
+
+    def _translate(self, query, now: float):
         try:
             info = self.dataset[1] if self.dataset else {}
             translation = Translator(self.sql_dialect, now, query.time_range(), self.engine.knowledge,
