@@ -7,6 +7,7 @@ import time
 from .. import limits
 from ..runtime.context import RunContext, SearchEnv
 from ..errors import SplError
+from ..plan.rules import leading_search
 from ..result import Result, field_warnings
 
 
@@ -60,15 +61,16 @@ class MemoryExecutor:
         then columns while every command so far has handed on the store's Selection, then events."""
         lines = [f"Runs in memory, {'a column at a time where a command can' if self.columnar else 'event by event'}:"]
         selection = False
+        scans = leading_search(query.commands) is not None
         for i, c in enumerate(query.commands, 1):
-            if i == 1 and getattr(c, "leading", False):
+            if i == 1 and scans:
                 path, selection = "scan: the terms tested a column at a time" if self.columnar else "scan", True
             elif self.columnar and selection and c.columns:
                 path = "columns" if c.columns == "selection" else "columns, into a table"
                 selection = c.columns == "selection"
             else:
                 path, selection = "events", False
-            kind = "generating" if i == 1 and getattr(c, "leading", False) else c.kind.value  # as Splunk names it
+            kind = "generating" if i == 1 and scans else c.kind.value  # as Splunk names it
             lines.append(f"  {i}. {query.command_text(c)}  [{kind}; {path}]")
         return lines
 

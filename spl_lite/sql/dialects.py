@@ -1,7 +1,8 @@
 """What differs between SQL engines, in one place. The translator writes the few operations
-that engines spell differently as portable calls (``portable("json_field", ...)``); rendering in
-a dialect expands each into that engine's own functions. Everything else is plain sqlglot,
-which every dialect renders itself.
+that engines spell differently as nodes of their own (``portable("json_field", ...)`` makes a
+`Portable` subclass for json_field, as sqlglot keys what dialects differ on by node class);
+rendering in a dialect expands each into that engine's own functions. Everything else is plain
+sqlglot, which every dialect renders itself.
 
 A dialect without an operation says so: ``supports()`` lets the translator refuse (with the
 command's caret) before any work starts.
@@ -9,16 +10,36 @@ command's caret) before any work starts.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from sqlglot import exp
 
 from . import rendered
 
-PREFIX = "portable_"
+
+class Portable(exp.Expression, exp.Func):
+    """An operation engines spell differently; ``expand`` writes it in a dialect's functions.
+    Each operation is a subclass of its own (``op`` names it in FUNCTIONS)."""
+
+    arg_types = {"expressions": False}
+    is_var_len_args = True
+    op: ClassVar[str] = ""
+
+
+_PORTABLE: dict[str, type[Portable]] = {}
+
+
+def portable_node(name: str) -> type[Portable]:
+    """The node class of a portable operation (made once per name)."""
+    cls = _PORTABLE.get(name)
+    if cls is None:
+        title = "".join(part.title() for part in name.split("_"))
+        cls = _PORTABLE[name] = type(f"Portable{title}", (Portable,), {"op": name, "__module__": __name__})
+    return cls
 
 
 def portable(name: str, *args: exp.Expr) -> exp.Expr:
-    return exp.Anonymous(this=PREFIX + name, expressions=list(args))
+    return portable_node(name)(expressions=list(args))
 
 
 def _fn(name: str, *args) -> exp.Expr:
@@ -286,12 +307,12 @@ def expand(tree: exp.Expr, dialect: str) -> exp.Expr:
     table = FUNCTIONS[dialect]
 
     def visit(node):
-        if isinstance(node, exp.Anonymous) and node.name.startswith(PREFIX):
+        if isinstance(node, Portable):
             args = [expand(a, dialect) for a in node.expressions]
-            build = table.get(node.name[len(PREFIX):])
+            build = table.get(node.op)
             built = build(*args) if build is not None else None
             if built is None:
-                raise NotInDialect(node.name[len(PREFIX):])
+                raise NotInDialect(node.op)
             return built
         return node
     return tree.transform(visit)
