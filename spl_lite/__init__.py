@@ -5,9 +5,14 @@
     engine.load("logs/")
     result = engine.search("eventName=ConsoleLogin | stats count by userIdentity.userName")
 """
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
+# Not typing.TYPE_CHECKING: `spl-lite` imports this package before it can take Ctrl-C, so it
+# imports nothing here (importing typing took long enough for a Ctrl-C to land in it).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .engine import Engine, Query
     from .errors import SplError
     from .result import Result

@@ -3,7 +3,6 @@ line, exit status 130, and a second Ctrl-C while leaving ends the process at onc
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 
@@ -21,6 +20,7 @@ _interrupted = False  # set once a run is being left after Ctrl-C (leave_quietly
 
 def leave_quietly(status: int) -> int:
     """After an interruption: a second Ctrl-C while leaving ends the process at once, quietly."""
+    import signal  # here, not above: the entry point imports this module before it takes Ctrl-C
     global _interrupted
     _interrupted = True
     signal.signal(signal.SIGINT, lambda *_: os._exit(status))

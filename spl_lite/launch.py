@@ -4,10 +4,13 @@ command's modules are still being imported too, ends it with one line and exit s
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 from . import interrupt
+
+# Only os and sys (loaded with the interpreter) and interrupt are imported before main's try:
+# `signal` itself is imported inside it, since a Ctrl-C landing while it imports (its enums
+# take a few milliseconds on Python 3.10) printed a traceback.
 
 
 def _terminated(signum, frame):
@@ -21,6 +24,7 @@ def _unraisable(args) -> None:
     # prints it as "Exception ignored" and goes on. Deliver the signal again to the main
     # thread instead, from another thread a moment later: at once, it would be raised right
     # here, in the hook.
+    import signal
     signum = None
     if issubclass(args.exc_type, KeyboardInterrupt):
         signum = signal.SIGINT
@@ -38,6 +42,7 @@ def _unraisable(args) -> None:
 
 def main() -> int:
     try:
+        import signal
         signal.signal(signal.SIGTERM, _terminated)
         sys.unraisablehook = _unraisable
         # Ctrl-C waits while the command's modules are imported: one arriving in a C

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import re
 import signal
 import subprocess
 import sys
@@ -155,13 +156,32 @@ def _interrupted(command: list[str], delay: float, sig=signal.SIGINT):
     return p.returncode, err
 
 
+def _before_spl_lite_ran(code: int, err: str) -> bool:
+    """Python's own answer to a Ctrl-C that lands while the interpreter starts, before any of
+    spl_lite's code can take it (site, runpy, the package's __init__, which imports nothing): no program
+    written in Python can answer otherwise. CI saw one at 50 ms under load, inside `import
+    signal` in launch.py; since then nothing slow is imported before the entry point's try."""
+    frames = re.findall(r'File "([^"]+)"', err)
+    ours = [f for f in frames if "spl_lite" in f and not f.endswith("spl_lite/__init__.py")]
+    return code in (-2, 1) and err.rstrip().endswith("KeyboardInterrupt") and not ours
+
+
+def test_the_entry_point_imports_nothing_before_it_takes_ctrl_c():
+    """Until main()'s try, a Ctrl-C is Python's own (a traceback): the entry point's module and
+    the package import nothing but themselves before it, so that moment lasts microseconds."""
+    code = "import sys; before = set(sys.modules); import spl_lite.launch; print(sorted(set(sys.modules) - before))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['__future__', 'spl_lite', 'spl_lite.interrupt', 'spl_lite.launch']"
+
+
 @pytest.mark.parametrize("delay", [0.05, 0.1, 0.2, 0.3, 0.5])
 @pytest.mark.parametrize("command", [["query", "* | stats count by eventName"], ["ingest", "SAMPLE", "--out", "OUT"]],
                          ids=["query", "ingest"])
 def test_ctrl_c_at_any_moment_exits_130_quietly(tmp_path, command, delay):
     command = [str(SAMPLE_DATA) if c == "SAMPLE" else str(tmp_path / "ds") if c == "OUT" else c for c in command]
     code, err = _interrupted(command, delay)
-    assert (code, err) == (130, "Interrupted.\n") or (code == 0 and "Traceback" not in err), (code, err)
+    assert (code, err) == (130, "Interrupted.\n") or (code == 0 and "Traceback" not in err) \
+        or _before_spl_lite_ran(code, err), (code, err)
     if command[0] == "ingest" and code == 130:
         assert not (tmp_path / "ds").exists()  # half a dataset is no dataset
 
