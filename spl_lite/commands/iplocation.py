@@ -38,13 +38,10 @@ class IplocationCommand(Command):
         return frozenset(self.prefix + n for n in names)
 
     def prepare(self, env):
-        if env.validating:
-            return lambda events, ctx: events  # the database is looked for when the search runs
-        reader = env.services.geoip(self.span)
         get = field_getter(self.field)
         lang = self.lang
 
-        def locate(ip: str) -> dict:
+        def locate(reader, ip: str) -> dict:
             try:
                 rec = reader.get(ip.strip())
             except ValueError:
@@ -62,13 +59,14 @@ class IplocationCommand(Command):
             return {self.prefix + k: v for k, v in out.items() if v is not None}
 
         def run(events, ctx):
+            reader = ctx.services.geoip(self.span)  # the database is looked for when the search runs
             cache: dict[str, dict] = {}
             for ev in events:
                 ip = to_string(first_value(get(ev)))
                 if ip:
                     found = cache.get(ip)
                     if found is None:
-                        found = cache[ip] = locate(ip)
+                        found = cache[ip] = locate(reader, ip)
                     if found:
                         ev = copy_event(ev)
                         ev.update(found)

@@ -50,24 +50,29 @@ class LookupCommand(Command):
     def fields_written(self):
         return frozenset(o.field for o in self.outputs)
 
-    def prepare(self, env):
-        # A missing file is the data's problem, not the search's: it is reported when the search runs.
-        path = lookup_path(env.services.lookups_dir, self.table, command=self.name, span=self.table_span,
-                           must_exist=not env.validating)
-        if not path.is_file():
-            return lambda events, ctx: events
+    def _read(self, path) -> LookupTable:
         table = LookupTable.read(path, self.name, self.table_span)
-        columns = [i.column for i in self.inputs]
-        missing = [c for c in columns if c not in table.columns]
+        missing = [i.column for i in self.inputs if i.column not in table.columns]
         if missing:
             raise SplError(f"The lookup table '{self.table}' has no column '{missing[0]}' (columns: "
                            f"{', '.join(table.columns)}).", command=self.name, span=self.span)
-        outputs = list(self.outputs) or [ast.LookupField(c, c) for c in table.columns if c not in columns]
-        match = table.matcher(columns)
+        return table
+
+    def prepare(self, env):
+        directory = env.services.lookups_dir
+        path = lookup_path(directory, self.table, command=self.name, span=self.table_span, must_exist=False)
+        # A file there already is checked now (a wrong column is the search's error). A missing
+        # one is the data's problem, not the search's: it is reported when the search runs.
+        ready = self._read(path) if path.is_file() else None
         getters = [field_getter(i.field) for i in self.inputs]
-        out_getters = [field_getter(o.field) for o in outputs]
 
         def run(events, ctx):
+            table = ready if ready is not None else self._read(
+                lookup_path(directory, self.table, command=self.name, span=self.table_span))
+            columns = [i.column for i in self.inputs]
+            outputs = list(self.outputs) or [ast.LookupField(c, c) for c in table.columns if c not in columns]
+            match = table.matcher(columns)
+            out_getters = [field_getter(o.field) for o in outputs]
             for ev in events:
                 values = tuple(to_string(first_value(g(ev))) for g in getters)
                 if any(v is None for v in values):
@@ -121,11 +126,13 @@ class InputlookupCommand(Command):
         return self.append
 
     def prepare(self, env):
-        path = lookup_path(env.services.lookups_dir, self.table, command=self.name, span=self.table_span,
-                           must_exist=not env.validating)
+        directory = env.services.lookups_dir
+        lookup_path(directory, self.table, command=self.name, span=self.table_span, must_exist=False)
         test, _ = compile_search(self.where, env, command=self.name)
 
         def rows():
+            # The file is looked for when the search runs: a missing one is reported then.
+            path = lookup_path(directory, self.table, command=self.name, span=self.table_span)
             table = LookupTable.read(path, self.name, self.table_span)
             selected = table.rows[self.start:]
             out = (dict(r) for r in selected)

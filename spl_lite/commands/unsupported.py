@@ -48,6 +48,7 @@ class UnsupportedCommand(Command):
                         span=self.name_span)
 
     def prepare(self, env):
-        if not env.validating:
+        # The search compiles (its syntax and the rest of the pipeline are checked); running it stops here.
+        def run(events, ctx):
             raise self.error_now()
-        return lambda events, ctx: events
+        return run
