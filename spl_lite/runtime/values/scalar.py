@@ -62,7 +62,9 @@ def holds_lowered(raw: bytes, text: bytes) -> bool:
     """Whether ``raw`` lowered (as str.lower() lowers) holds the lower-case ``text``."""
     if text in raw.lower():
         return True
-    return not raw.isascii() and text in raw.decode("utf-8", "replace").lower().encode("utf-8")
+    # Only those two characters can make lowering as str differ from lowering as bytes here.
+    return any(b in raw for b in folded_bytes(text)) and \
+        text in raw.decode("utf-8", "replace").lower().encode("utf-8")
 
 
 def whole(n: int) -> int | float:
